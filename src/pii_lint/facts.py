@@ -1,0 +1,1078 @@
+"""One pass over one module: a small picklable summary of what the code does with values.
+
+The pass resolves nothing across modules. It names values symbolically (``Ref``) and
+records assignments, calls, returns, classes and tags; ``graph.py`` resolves those
+names over the whole project. Parsing uses CPython's ``ast``: it gives positions for
+free and agrees with the interpreter on what is valid Python (see README, "Design").
+
+Refs are tuples:
+    ("n", scope, name)    a name as seen from a scope (local, enclosing, global, import)
+    ("a", base, attr)     attribute ``attr`` of the value ``base``
+    ("f", class, attr)    attribute of ``self``/``cls`` inside class ``class``
+    ("c", call_id)        the result of a call
+    ("t", temp_id)        a value built from others (string formatting, containers)
+    ("r", scope)          what a function returns
+    ("s", source_id)      a collection point or a name that looks personal
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import threading
+from dataclasses import dataclass, field
+
+Ref = tuple
+
+PII_COMMENT = re.compile(r"#\s*pii\s*:\s*([^#\n]*)")
+RETENTION_COMMENT = re.compile(r"#\s*pii-retention\s*:\s*([^#\s]+)")
+NOQA_COMMENT = re.compile(r"#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?(?:\s*--\s*([^#\n]*))?", re.I)
+COMMENT_HINT = re.compile(r"#\s*(?:pii|noqa)", re.I)
+
+# Wrappers whose first type argument is the type of the value.
+TYPE_WRAPPERS = {
+    "Optional", "List", "list", "Sequence", "Iterable", "Iterator", "Mapped", "QuerySet",
+    "Annotated", "Set", "set", "FrozenSet", "frozenset", "Tuple", "tuple", "Collection",
+    "Type", "type", "Union", "Final", "ClassVar", "Manager", "Generator", "AsyncIterator",
+}
+ORM_RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField", "relationship", "ParentalKey"}
+
+
+@dataclass(slots=True)
+class FieldFact:
+    name: str
+    line: int
+    col: int
+    categories: tuple[str, ...] = ()
+    tag: str = ""  # how it was tagged: comment, annotated, metadata; "" when untagged
+    type_ref: Ref | None = None  # annotation or relation target
+    encrypted_by: tuple[Ref, ...] = ()  # callee refs wrapping the field's value
+    relation: bool = False
+    cascade: bool = False
+    is_field_call: bool = False  # value is a call (models.CharField(), Column(), Field())
+
+
+@dataclass(slots=True)
+class ClassFact:
+    qual: str
+    name: str
+    line: int
+    col: int
+    bases: tuple[Ref, ...]
+    decorators: tuple[Ref, ...]
+    fields: dict[str, FieldFact] = field(default_factory=dict)
+    methods: dict[str, str] = field(default_factory=dict)  # name -> function scope
+    attr_types: dict[str, tuple] = field(default_factory=dict)  # self.x = <typed value>
+    retention: str | None = None
+    tablename: bool = False
+    meta_abstract: bool = False
+
+
+@dataclass(slots=True)
+class FunctionFact:
+    scope: str
+    name: str
+    line: int
+    col: int
+    class_qual: str | None
+    params: tuple[str, ...]
+    kind: str = "function"  # function | method | classmethod | staticmethod | lambda
+    annotations: dict[str, Ref] = field(default_factory=dict)
+    depends: tuple[Ref, ...] = ()  # FastAPI Depends(x) defaults
+    returns: Ref | None = None
+    decorators: tuple[Ref, ...] = ()
+
+
+@dataclass(slots=True)
+class CallFact:
+    id: str
+    scope: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    func: Ref  # ref of the callee expression
+    display: str  # "logger.info"
+    args: tuple  # ((key, (refs...)), ...); key: int position, str keyword, "*" or "**"
+    consts: dict  # keyword -> literal value (strings, numbers, None, lists of strings)
+    pos_consts: tuple  # literal value per position or a sentinel
+    strings: tuple[str, ...]  # string pieces in the arguments (for URLs)
+    names: tuple[str, ...]  # dotted names in the arguments (settings.SHIPFAST_URL)
+    guards: tuple[str, ...]  # names tested by enclosing ifs and early exits
+    loop: int  # loop depth around the call
+    receiver: Ref | None  # the object a method is called on
+
+
+@dataclass(slots=True)
+class SourceFact:
+    id: str
+    line: int
+    col: int
+    categories: tuple[str, ...]
+    label: str
+    inferred: bool
+
+
+@dataclass(slots=True)
+class Scope:
+    id: str
+    kind: str  # module | class | function
+    parent: str | None
+    locals: set[str] = field(default_factory=set)
+    globals: set[str] = field(default_factory=set)  # `global`/`nonlocal` declarations
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
+
+
+@dataclass(slots=True)
+class ModuleFacts:
+    path: str
+    module: str
+    error: str | None = None
+    error_line: int = 1
+    scopes: dict[str, Scope] = field(default_factory=dict)
+    classes: dict[str, ClassFact] = field(default_factory=dict)
+    functions: dict[str, FunctionFact] = field(default_factory=dict)
+    edges: list = field(default_factory=list)  # (src, dst, description, line)
+    calls: list[CallFact] = field(default_factory=list)
+    types: list = field(default_factory=list)  # (ref, ("ref", r) | ("call", id) | ("ann", r))
+    sources: list[SourceFact] = field(default_factory=list)
+    source_edges: list = field(default_factory=list)  # (source id, dst ref)
+    blanks: list = field(default_factory=list)  # (base ref, attr, line): personal field set empty
+    constants: dict[str, str] = field(default_factory=dict)  # module-level NAME = "string"
+    noqa: dict[int, tuple] = field(default_factory=dict)  # line -> (codes or None, reason)
+    lines: int = 0
+
+
+class _Ctx:
+    __slots__ = ("scope", "class_qual", "self_name", "guards", "loop", "func")
+
+    def __init__(self, scope, class_qual=None, self_name=None, guards=(), loop=0, func=None):
+        self.scope = scope
+        self.class_qual = class_qual
+        self.self_name = self_name
+        self.guards = guards
+        self.loop = loop
+        self.func = func
+
+
+def module_name_for(relpath: str, package_dirs: set[str]) -> str:
+    """Dotted module name: the path below the outermost folder that is not a package."""
+    parts = relpath[:-3].split("/") if relpath.endswith(".py") else relpath.split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    folders = relpath.split("/")[:-1]
+    start = len(folders)
+    while start > 0 and "/".join(folders[:start]) in package_dirs:
+        start -= 1
+    return ".".join(parts[start:]) or parts[-1] if parts else "__main__"
+
+
+def extract(source: bytes | str, relpath: str, module: str, infer_name) -> ModuleFacts:
+    """Facts for one file. ``infer_name(name) -> category | None`` is the pack's matcher."""
+    facts = ModuleFacts(path=relpath, module=module)
+    try:
+        tree = ast.parse(source, filename=relpath, type_comments=False)
+    except SyntaxError as exc:
+        facts.error = f"syntax error: {exc.msg}" + (f" (line {exc.lineno})" if exc.lineno else "")
+        facts.error_line = 1
+        return facts
+    except (ValueError, MemoryError, RecursionError) as exc:
+        facts.error = f"cannot parse: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
+        return facts
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    if isinstance(source, bytes):
+        text = _decode(source)
+    lines = text.splitlines()
+    facts.lines = len(lines)
+    try:
+        _Extractor(facts, lines, infer_name).run(tree)
+    except RecursionError:
+        # Rare, very deep code: run again on a thread with a large stack.
+        facts2 = ModuleFacts(path=relpath, module=module)
+        facts2.lines = len(lines)
+        _run_deep(lambda: _Extractor(facts2, lines, infer_name).run(tree))
+        return facts2
+    return facts
+
+
+def _decode(source: bytes) -> str:
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        return source.decode(encoding, "replace")
+    except (SyntaxError, LookupError):
+        return source.decode("utf-8", "replace")
+
+
+def _run_deep(fn) -> None:
+    errors: list[BaseException] = []
+
+    def target():
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(200_000)
+        try:
+            fn()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            errors.append(exc)
+        finally:
+            sys.setrecursionlimit(old)
+
+    old_size = threading.stack_size()
+    threading.stack_size(512 * 1024 * 1024)
+    try:
+        worker = threading.Thread(target=target)
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(old_size)
+    if errors:
+        raise errors[0]
+
+
+def _dotted(node) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _literal(node):
+    """A literal's value, or the _NOT_LITERAL sentinel."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        values = [_literal(e) for e in node.elts]
+        return _NOT_LITERAL if any(v is _NOT_LITERAL for v in values) else tuple(values)
+    if isinstance(node, ast.Dict):
+        if all(isinstance(k, ast.Constant) for k in node.keys):
+            values = {k.value: _literal(v) for k, v in zip(node.keys, node.values)}
+            return _NOT_LITERAL if any(v is _NOT_LITERAL for v in values.values()) else values
+    return _NOT_LITERAL
+
+
+class _NotLiteral:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<not literal>"
+
+    def __reduce__(self):
+        return "_NOT_LITERAL"
+
+
+_NOT_LITERAL = _NotLiteral()
+
+
+def _pii_tag_from_metadata(node) -> tuple[str, ...]:
+    """``{"pii": "contact.email"}`` or ``{"pii": ["a", "b"]}`` -> categories."""
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and key.value == "pii":
+                lit = _literal(value)
+                if isinstance(lit, str):
+                    return tuple(c.strip() for c in lit.split(",") if c.strip())
+                if isinstance(lit, tuple):
+                    return tuple(str(c) for c in lit)
+    return ()
+
+
+class _Extractor:
+    def __init__(self, facts: ModuleFacts, lines: list[str], infer_name) -> None:
+        self.f = facts
+        self.lines = lines
+        self.infer = infer_name
+        self.mod = facts.module
+        self.counter = 0
+        self.cur = facts.module  # scope of the expression being read
+        self.comment_lines = self._scan_comments()
+
+    # -- comments -------------------------------------------------------------
+    def _scan_comments(self) -> dict[int, str]:
+        found = {}
+        for i, line in enumerate(self.lines, 1):
+            if "#" in line and COMMENT_HINT.search(line):
+                found[i] = line
+                m = NOQA_COMMENT.search(line)
+                if m:
+                    codes = tuple(c.upper() for c in re.split(r"[,\s]+", m.group(1)) if c) if m.group(1) else None
+                    self.f.noqa[i] = (codes, (m.group(2) or "").strip())
+        return found
+
+    def _tag_comment(self, node) -> tuple[str, ...]:
+        for line in range(node.lineno, (getattr(node, "end_lineno", None) or node.lineno) + 1):
+            text = self.comment_lines.get(line)
+            if text:
+                m = PII_COMMENT.search(text)
+                if m:
+                    return tuple(c.strip() for c in m.group(1).split(",") if c.strip())
+        return ()
+
+    def _retention_comment(self, line: int) -> str | None:
+        text = self.comment_lines.get(line)
+        if text:
+            m = RETENTION_COMMENT.search(text)
+            if m:
+                return m.group(1)
+        return None
+
+    # -- helpers --------------------------------------------------------------
+    def new_id(self, node) -> str:
+        """Unique in the project; starts with the owning scope (``scope|path:line:col:n``)."""
+        self.counter += 1
+        return f"{self.cur}|{self.f.path}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}:{self.counter}"
+
+    def edge(self, src: Ref, dst: Ref, desc: str, line: int) -> None:
+        self.f.edges.append((src, dst, desc, line))
+
+    def flow_all(self, refs, dst: Ref, desc: str, line: int) -> None:
+        for r in refs:
+            self.edge(r, dst, desc, line)
+
+    def temp(self, node, refs, desc: str) -> list[Ref]:
+        if not refs:
+            return []
+        t = ("t", self.new_id(node))
+        self.flow_all(refs, t, desc, node.lineno)
+        return [t]
+
+    def add_scope(self, sid: str, kind: str, parent: str | None) -> Scope:
+        scope = Scope(sid, kind, parent)
+        self.f.scopes[sid] = scope
+        return scope
+
+    def add_source(self, node, categories, label: str, inferred: bool, dst: Ref) -> None:
+        sid = f"{self.f.path}:{node.lineno}:{node.col_offset}:{label}"
+        self.f.sources.append(SourceFact(sid, node.lineno, node.col_offset + 1, tuple(categories), label, inferred))
+        self.f.source_edges.append((sid, dst))
+
+    def maybe_infer(self, node, name: str, dst: Ref, label: str) -> None:
+        category = self.infer(name)
+        if category:
+            self.add_source(node, (category,), label, True, dst)
+
+    # -- module ---------------------------------------------------------------
+    def run(self, tree: ast.Module) -> None:
+        scope = self.add_scope(self.mod, "module", None)
+        self._collect_locals(tree.body, scope)
+        ctx = _Ctx(self.mod)
+        self.block(tree.body, ctx)
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+                for t in stmt.targets:
+                    if isinstance(t, ast.Name):
+                        self.f.constants[t.id] = stmt.value.value
+
+    def _collect_locals(self, body, scope: Scope) -> None:
+        """Names bound in a scope (not descending into nested scopes), as Python decides."""
+        stack = list(body)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                scope.locals.add(node.name)
+                continue
+            if isinstance(node, ast.Lambda):
+                continue
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                scope.globals.update(node.names)
+                continue
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                scope.locals.add(node.id)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    if alias.name != "*":
+                        scope.locals.add((alias.asname or alias.name).split(".")[0])
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                scope.locals.add(node.name)
+            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                scope.locals.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                scope.locals.add(node.rest)
+            stack.extend(ast.iter_child_nodes(node))
+        scope.locals -= scope.globals
+
+    # -- statements -----------------------------------------------------------
+    def block(self, body, ctx: _Ctx) -> None:
+        guards = ctx.guards
+        for stmt in body:
+            if guards is not ctx.guards:
+                ctx = _Ctx(ctx.scope, ctx.class_qual, ctx.self_name, guards, ctx.loop, ctx.func)
+            self.stmt(stmt, ctx)
+            # `if not consent: return` guards everything after it in the block.
+            if isinstance(stmt, ast.If) and _exits(stmt.body) and not stmt.orelse:
+                guards = guards + tuple(_test_names(stmt.test))
+
+    def stmt(self, node, ctx: _Ctx) -> None:
+        method = getattr(self, "s_" + type(node).__name__, None)
+        if method is not None:
+            method(node, ctx)
+        else:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.expr(child, ctx)
+
+    def s_Expr(self, node, ctx):
+        self.expr(node.value, ctx)
+
+    def s_Import(self, node, ctx):
+        imports = self.f.scopes[ctx.scope].imports
+        for alias in node.names:
+            if alias.asname:
+                imports[alias.asname] = alias.name
+            else:
+                top = alias.name.split(".")[0]
+                imports[top] = top
+
+    def s_ImportFrom(self, node, ctx):
+        base = node.module or ""
+        if node.level:
+            pkg_parts = self.mod.split(".")
+            is_pkg = self.f.path.endswith("__init__.py")
+            keep = len(pkg_parts) - node.level + (1 if is_pkg else 0)
+            prefix = ".".join(pkg_parts[: max(keep, 0)])
+            base = ".".join(p for p in (prefix, base) if p)
+        imports = self.f.scopes[ctx.scope].imports
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+
+    def s_Assign(self, node, ctx):
+        refs = self.expr(node.value, ctx)
+        tags = self._tag_comment(node)
+        for target in node.targets:
+            self.assign(target, refs, node.value, ctx, node, tags)
+
+    def s_AnnAssign(self, node, ctx):
+        refs = self.expr(node.value, ctx) if node.value is not None else []
+        if ctx.class_qual and self.f.scopes[ctx.scope].kind == "class" and isinstance(node.target, ast.Name):
+            self.class_field(node.target.id, node, node.annotation, node.value, ctx, refs)
+            return
+        tags = self._tag_comment(node)
+        self.assign(node.target, refs, node.value, ctx, node, tags)
+        ann = self.type_ref(node.annotation, ctx)
+        tref = self.target_ref(node.target, ctx)
+        if ann is not None and tref is not None:
+            self.f.types.append((tref, ("ann", ann)))
+
+    def s_AugAssign(self, node, ctx):
+        refs = self.expr(node.value, ctx)
+        tref = self.target_ref(node.target, ctx)
+        if tref is not None:
+            self.flow_all(refs, tref, f"added to {_short(node.target)}", node.lineno)
+
+    def s_Return(self, node, ctx):
+        if node.value is not None and ctx.func is not None:
+            self.flow_all(self.expr(node.value, ctx), ("r", ctx.func), "returned", node.lineno)
+
+    def s_Raise(self, node, ctx):
+        if node.exc is not None:
+            refs = self.expr(node.exc, ctx)
+            if refs:
+                self.sink_like_call(node, "raise", refs, ctx)
+        if node.cause is not None:
+            self.expr(node.cause, ctx)
+
+    def s_If(self, node, ctx):
+        self.expr(node.test, ctx)
+        names = tuple(_test_names(node.test))
+        inner = _Ctx(ctx.scope, ctx.class_qual, ctx.self_name, ctx.guards + names, ctx.loop, ctx.func)
+        self.block(node.body, inner)
+        self.block(node.orelse, inner if names else ctx)
+
+    def s_While(self, node, ctx):
+        self.expr(node.test, ctx)
+        inner = _Ctx(ctx.scope, ctx.class_qual, ctx.self_name, ctx.guards, ctx.loop + 1, ctx.func)
+        self.block(node.body, inner)
+        self.block(node.orelse, ctx)
+
+    def s_For(self, node, ctx):
+        refs = self.expr(node.iter, ctx)
+        self.assign(node.target, refs, None, ctx, node, (), desc="element of")
+        tref = self.target_ref(node.target, ctx)
+        if tref is not None:
+            for r in refs:
+                self.f.types.append((tref, ("ref", r)))
+        inner = _Ctx(ctx.scope, ctx.class_qual, ctx.self_name, ctx.guards, ctx.loop + 1, ctx.func)
+        self.block(node.body, inner)
+        self.block(node.orelse, ctx)
+
+    s_AsyncFor = s_For
+
+    def s_With(self, node, ctx):
+        for item in node.items:
+            refs = self.expr(item.context_expr, ctx)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, refs, item.context_expr, ctx, node, ())
+        self.block(node.body, ctx)
+
+    s_AsyncWith = s_With
+
+    def s_Try(self, node, ctx):
+        self.block(node.body, ctx)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self.expr(handler.type, ctx)
+            self.block(handler.body, ctx)
+        self.block(node.orelse, ctx)
+        self.block(node.finalbody, ctx)
+
+    s_TryStar = s_Try
+
+    def s_Match(self, node, ctx):
+        refs = self.expr(node.subject, ctx)
+        for case in node.cases:
+            for sub in ast.walk(case.pattern):
+                name = getattr(sub, "name", None)
+                if isinstance(sub, (ast.MatchAs, ast.MatchStar)) and name:
+                    self.flow_all(refs, ("n", ctx.scope, name), f"matched as {name}", case.pattern.lineno)
+            if case.guard is not None:
+                self.expr(case.guard, ctx)
+            self.block(case.body, ctx)
+
+    def s_Delete(self, node, ctx):
+        for t in node.targets:
+            self.expr(t, ctx)
+
+    # -- definitions ----------------------------------------------------------
+    def s_FunctionDef(self, node, ctx):
+        parent = self.f.scopes[ctx.scope]
+        sid = f"{ctx.scope}.{node.name}"
+        decorators = tuple(r for r in (self.callee_ref(d.func if isinstance(d, ast.Call) else d, ctx) for d in node.decorator_list) if r)
+        dec_names = {_dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+        scope = self.add_scope(sid, "function", ctx.scope)
+        args = node.args
+        all_args = args.posonlyargs + args.args
+        params = [a.arg for a in all_args]
+        if args.vararg:
+            params.append("*" + args.vararg.arg)
+        params.extend(a.arg for a in args.kwonlyargs)
+        if args.kwarg:
+            params.append("**" + args.kwarg.arg)
+        in_class = parent.kind == "class"
+        kind = "function"
+        if in_class:
+            kind = "staticmethod" if "staticmethod" in dec_names else "classmethod" if "classmethod" in dec_names else "method"
+        fn = FunctionFact(sid, node.name, node.lineno, node.col_offset + 1, ctx.class_qual if in_class else None,
+                          tuple(params), kind, decorators=decorators)
+        self.f.functions[sid] = fn
+        if in_class:
+            self.f.classes[ctx.class_qual].methods[node.name] = sid
+        scope.locals.update(p.lstrip("*") for p in params)
+        self._collect_locals(node.body, scope)
+        defaults = list(zip(all_args[len(all_args) - len(args.defaults):], args.defaults))
+        defaults += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+        depends = []
+        for arg, default in defaults:
+            if isinstance(default, ast.Call) and (_dotted(default.func) or "").split(".")[-1] in ("Depends", "Security"):
+                if default.args:
+                    callee = self.callee_ref(default.args[0], ctx)
+                    if callee:
+                        depends.append(callee)
+            else:
+                self.expr(default, ctx)
+        fn.depends = tuple(depends)
+        self_name = params[0] if in_class and kind in ("method", "classmethod") and params else None
+        for a in all_args + args.kwonlyargs + [x for x in (args.vararg, args.kwarg) if x]:
+            if a.annotation is not None:
+                ann = self.type_ref(a.annotation, ctx)
+                if ann is not None:
+                    fn.annotations[a.arg] = ann
+                    self.f.types.append((("n", sid, a.arg), ("ann", ann)))
+                    self._annotated_marker(a.annotation, a, ("n", sid, a.arg))
+            if a.arg != self_name:
+                self.maybe_infer(a, a.arg, ("n", sid, a.arg), a.arg)
+        if node.returns is not None:
+            fn.returns = self.type_ref(node.returns, ctx)
+        if in_class:
+            inner = _Ctx(sid, ctx.class_qual, self_name, (), 0, sid)
+        elif ctx.self_name and ctx.self_name not in scope.locals:
+            # A function nested in a method still sees the method's `self`.
+            inner = _Ctx(sid, ctx.class_qual, ctx.self_name, (), 0, sid)
+        else:
+            inner = _Ctx(sid, None, None, (), 0, sid)
+        self.block(node.body, inner)
+
+    s_AsyncFunctionDef = s_FunctionDef
+
+    def s_ClassDef(self, node, ctx):
+        qual = f"{ctx.scope}.{node.name}"
+        bases = tuple(r for r in (self.callee_ref(b, ctx) for b in node.bases) if r)
+        for kw in node.keywords:
+            self.expr(kw.value, ctx)
+        decorators = tuple(r for r in (self.callee_ref(d.func if isinstance(d, ast.Call) else d, ctx) for d in node.decorator_list) if r)
+        cls = ClassFact(qual, node.name, node.lineno, node.col_offset + 1, bases, decorators)
+        cls.retention = self._retention_comment(node.lineno)
+        self.f.classes[qual] = cls
+        scope = self.add_scope(qual, "class", ctx.scope)
+        self._collect_locals(node.body, scope)
+        inner = _Ctx(qual, qual, None, (), 0, None)
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign):
+                refs = self.expr(stmt.value, inner)
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        if target.id == "__pii_retention__":
+                            lit = _literal(stmt.value)
+                            if isinstance(lit, str):
+                                cls.retention = lit
+                        elif target.id == "__tablename__":
+                            cls.tablename = True
+                        else:
+                            self.class_field(target.id, stmt, None, stmt.value, inner, refs)
+                    else:
+                        self.assign(target, refs, stmt.value, inner, stmt, ())
+            elif isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
+                for sub in stmt.body:
+                    if isinstance(sub, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "abstract" for t in sub.targets):
+                        cls.meta_abstract = _literal(sub.value) is True
+                self.stmt(stmt, inner)
+            else:
+                self.stmt(stmt, inner)
+
+    def class_field(self, name: str, node, annotation, value, ctx: _Ctx, refs) -> None:
+        cls = self.f.classes[ctx.class_qual]
+        fact = FieldFact(name, node.lineno, node.col_offset + 1)
+        tags = self._tag_comment(node)
+        if tags:
+            fact.categories, fact.tag = tags, "comment"
+        if annotation is not None:
+            fact.type_ref = self.type_ref(annotation, ctx)
+            marker = self._marker_categories(annotation)
+            if marker and not fact.categories:
+                fact.categories, fact.tag = marker, "annotated"
+        if isinstance(value, ast.Call):
+            fact.is_field_call = True
+            self._field_call(value, fact, ctx)
+        dst = ("f", ctx.class_qual, name)
+        self.flow_all(refs, dst, f"assigned to {cls.name}.{name}", node.lineno)
+        cls.fields[name] = fact
+
+    def _field_call(self, call: ast.Call, fact: FieldFact, ctx: _Ctx) -> None:
+        """Tags, relations and encryption wrappers in a field's defining call."""
+        callee = _dotted(call.func) or ""
+        last = callee.split(".")[-1]
+        wrappers = []
+        node = call
+        while isinstance(node, ast.Call):
+            ref = self.callee_ref(node.func, ctx)
+            if ref:
+                wrappers.append(ref)
+            for kw in node.keywords:
+                if kw.arg in ("json_schema_extra", "metadata", "info") and not fact.categories:
+                    cats = _pii_tag_from_metadata(kw.value)
+                    if cats:
+                        fact.categories, fact.tag = cats, "metadata"
+                if kw.arg == "on_delete":
+                    fact.cascade = (_dotted(kw.value) or "").endswith("CASCADE")
+            inner = [a for a in node.args if isinstance(a, ast.Call)]
+            # encrypt(models.CharField(...)) and Column(StringEncryptedType(...)) both nest.
+            node = inner[0] if inner else None
+        fact.encrypted_by = tuple(wrappers)
+        if last in ORM_RELATIONS and call.args:
+            fact.relation = True
+            target = call.args[0]
+            if isinstance(target, ast.Constant) and isinstance(target.value, str):
+                fact.type_ref = ("n", ctx.scope, target.value.split(".")[-1])
+            else:
+                fact.type_ref = self.callee_ref(target, ctx)
+            if last == "ForeignKey" and len(call.args) > 1 and not fact.cascade:
+                fact.cascade = (_dotted(call.args[1]) or "").endswith("CASCADE")
+
+    def _marker_categories(self, annotation) -> tuple[str, ...]:
+        """``Annotated[str, PersonalData("contact.email")]`` -> ("contact.email",)."""
+        for sub in ast.walk(annotation):
+            if isinstance(sub, ast.Call) and (_dotted(sub.func) or "").split(".")[-1] in ("PersonalData", "PII"):
+                return tuple(a.value for a in sub.args if isinstance(a, ast.Constant) and isinstance(a.value, str))
+        return ()
+
+    def _annotated_marker(self, annotation, node, dst: Ref) -> None:
+        cats = self._marker_categories(annotation)
+        if cats:
+            self.add_source(node, cats, getattr(node, "arg", "value"), False, dst)
+
+    # -- assignment -----------------------------------------------------------
+    def target_ref(self, target, ctx: _Ctx) -> Ref | None:
+        if isinstance(target, ast.Name):
+            return ("n", ctx.scope, target.id)
+        if isinstance(target, ast.Attribute):
+            if ctx.self_name and isinstance(target.value, ast.Name) and target.value.id == ctx.self_name:
+                return ("f", ctx.class_qual, target.attr)
+            base = self.expr(target.value, ctx)
+            return ("a", base[0], target.attr) if len(base) == 1 else None
+        if isinstance(target, ast.Starred):
+            return self.target_ref(target.value, ctx)
+        return None
+
+    def assign(self, target, refs, value, ctx: _Ctx, stmt, tags, desc: str = "assigned to") -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) else None
+            for i, elt in enumerate(target.elts):
+                sub_refs = self.expr(values[i], ctx) if values is not None else refs
+                self.assign(elt, sub_refs, values[i] if values is not None else None, ctx, stmt, tags, desc)
+            return
+        if isinstance(target, ast.Subscript):
+            base = self.expr(target.value, ctx)
+            self.expr(target.slice, ctx)
+            key = _literal(target.slice)
+            where = f" under key {key!r}" if isinstance(key, (str, int)) else ""
+            for b in base:
+                self.flow_all(refs, b, f"put in {_short(target.value)}{where}", stmt.lineno)
+            return
+        tref = self.target_ref(target, ctx)
+        if tref is None:
+            return
+        label = _short(target)
+        self.flow_all(refs, tref, f"{desc} {label}", stmt.lineno)
+        if isinstance(target, ast.Attribute) and tref[0] == "a":
+            # Storing into an object of unknown type makes the object carry it.
+            self.edge(tref, tref[1], f"stored in {label}", stmt.lineno)
+        if isinstance(target, ast.Attribute) and value is not None and _is_blank(value):
+            base = ("f", ctx.class_qual, None) if tref[0] == "f" else tref[1]
+            self.f.blanks.append((base, target.attr, stmt.lineno))
+        if tags:
+            self.add_source(target, tags, f"{label} (collection point)", False, tref)
+        elif isinstance(target, ast.Name):
+            self.maybe_infer(target, target.id, tref, target.id)
+        if value is not None and tref[0] in ("n", "f"):
+            call = _call_result(value)
+            if call is not None and refs:
+                self.f.types.append((tref, ("ref", refs[0])))
+            elif isinstance(value, (ast.Name, ast.Attribute)) and refs:
+                self.f.types.append((tref, ("ref", refs[0])))
+
+    # -- expressions ------------------------------------------------------------
+    def callee_ref(self, node, ctx: _Ctx) -> Ref | None:
+        if isinstance(node, ast.Name):
+            return ("n", ctx.scope, node.id)
+        if isinstance(node, ast.Attribute):
+            if ctx.self_name and isinstance(node.value, ast.Name) and node.value.id == ctx.self_name:
+                return ("f", ctx.class_qual, node.attr)
+            base = self.callee_ref(node.value, ctx)
+            if base is None:
+                refs = self.expr(node.value, ctx)
+                base = refs[0] if len(refs) == 1 else None
+            return ("a", base, node.attr) if base is not None else None
+        if isinstance(node, ast.Call):
+            refs = self.expr(node, ctx)
+            return refs[0] if refs else None
+        if isinstance(node, ast.Subscript):
+            return self.callee_ref(node.value, ctx)
+        return None
+
+    def type_ref(self, annotation, ctx: _Ctx) -> Ref | None:
+        """The principal class an annotation names (Optional[Customer] -> Customer)."""
+        node = annotation
+        for _ in range(8):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                try:
+                    node = ast.parse(node.value, mode="eval").body
+                except SyntaxError:
+                    return None
+                continue
+            if isinstance(node, ast.Subscript):
+                outer = (_dotted(node.value) or "").split(".")[-1]
+                if outer in TYPE_WRAPPERS:
+                    inner = node.slice
+                    if isinstance(inner, ast.Tuple) and inner.elts:
+                        inner = next((e for e in inner.elts if not (isinstance(e, ast.Constant) and e.value is None)), inner.elts[0])
+                    node = inner
+                    continue
+                node = node.value
+                continue
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+                node = node.right if isinstance(node.left, ast.Constant) and node.left.value is None else node.left
+                continue
+            break
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            return self.callee_ref(node, ctx)
+        return None
+
+    def expr(self, node, ctx: _Ctx) -> list[Ref]:
+        """Refs of the values an expression's result derives from."""
+        if node is None:
+            return []
+        method = getattr(self, "e_" + type(node).__name__, None)
+        if method is not None:
+            outer, self.cur = self.cur, ctx.scope
+            try:
+                return method(node, ctx)
+            finally:
+                self.cur = outer
+        out = []
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                out.extend(self.expr(child, ctx))
+        return out
+
+    def e_Constant(self, node, ctx):
+        return []
+
+    def e_Name(self, node, ctx):
+        return [("n", ctx.scope, node.id)]
+
+    def e_Attribute(self, node, ctx):
+        if ctx.self_name and isinstance(node.value, ast.Name) and node.value.id == ctx.self_name:
+            return [("f", ctx.class_qual, node.attr)]
+        base = self.expr(node.value, ctx)
+        if not base:
+            return []
+        if len(base) > 1:
+            base = self.temp(node.value, base, "combined")
+        ref = ("a", base[0], node.attr)
+        if node.attr in ("__dict__",):
+            return [base[0]]
+        return [ref]
+
+    def e_Subscript(self, node, ctx):
+        base = self.expr(node.value, ctx)
+        self.expr(node.slice, ctx)
+        key = _literal(node.slice)
+        if isinstance(key, str) and base:
+            t = self.temp(node, base, f"read key {key!r}")
+            self.maybe_infer(node, key, t[0], f"[{key!r}]")
+            return t
+        return base
+
+    def e_JoinedStr(self, node, ctx):
+        refs = []
+        for v in node.values:
+            if isinstance(v, ast.FormattedValue):
+                refs.extend(self.expr(v.value, ctx))
+                if v.format_spec is not None:
+                    refs.extend(self.expr(v.format_spec, ctx))
+        return self.temp(node, refs, "formatted into a string")
+
+    def e_BinOp(self, node, ctx):
+        refs = self.expr(node.left, ctx) + self.expr(node.right, ctx)
+        desc = "formatted into a string" if isinstance(node.op, ast.Mod) else "combined into an expression"
+        if isinstance(node.op, ast.Add):
+            desc = "concatenated"
+        return self.temp(node, refs, desc)
+
+    def e_BoolOp(self, node, ctx):
+        out = []
+        for v in node.values:
+            out.extend(self.expr(v, ctx))
+        return out
+
+    def e_IfExp(self, node, ctx):
+        self.expr(node.test, ctx)
+        return self.expr(node.body, ctx) + self.expr(node.orelse, ctx)
+
+    def e_Compare(self, node, ctx):
+        # A comparison yields a bool: no data flows through it.
+        self.expr(node.left, ctx)
+        for c in node.comparators:
+            self.expr(c, ctx)
+        return []
+
+    def e_UnaryOp(self, node, ctx):
+        refs = self.expr(node.operand, ctx)
+        return [] if isinstance(node.op, ast.Not) else refs
+
+    def e_NamedExpr(self, node, ctx):
+        refs = self.expr(node.value, ctx)
+        self.assign(node.target, refs, node.value, ctx, node, ())
+        return [("n", ctx.scope, node.target.id)]
+
+    def _container(self, node, ctx, elts, desc):
+        refs = []
+        for e in elts:
+            refs.extend(self.expr(e, ctx))
+        return self.temp(node, refs, desc)
+
+    def e_List(self, node, ctx):
+        return self._container(node, ctx, node.elts, "put in a list")
+
+    def e_Tuple(self, node, ctx):
+        return self._container(node, ctx, node.elts, "put in a tuple")
+
+    def e_Set(self, node, ctx):
+        return self._container(node, ctx, node.elts, "put in a set")
+
+    def e_Dict(self, node, ctx):
+        t = ("t", self.new_id(node))
+        any_flow = False
+        for k, v in zip(node.keys, node.values):
+            if k is not None:
+                self.expr(k, ctx)
+            refs = self.expr(v, ctx)
+            key = _literal(k) if k is not None else None
+            desc = f"put in a dict under key {key!r}" if isinstance(key, (str, int)) else "put in a dict"
+            for r in refs:
+                self.edge(r, t, desc, v.lineno)
+                any_flow = True
+        return [t] if any_flow else []
+
+    def _comprehension(self, node, ctx, elts, desc):
+        for gen in node.generators:
+            refs = self.expr(gen.iter, ctx)
+            self.assign(gen.target, refs, None, ctx, gen.iter, (), desc="element of")
+            tref = self.target_ref(gen.target, ctx)
+            if tref is not None:
+                for r in refs:
+                    self.f.types.append((tref, ("ref", r)))
+            for cond in gen.ifs:
+                self.expr(cond, ctx)
+        loop_ctx = _Ctx(ctx.scope, ctx.class_qual, ctx.self_name, ctx.guards, ctx.loop + 1, ctx.func)
+        refs = []
+        for e in elts:
+            refs.extend(self.expr(e, loop_ctx))
+        return self.temp(node, refs, desc)
+
+    def e_ListComp(self, node, ctx):
+        return self._comprehension(node, ctx, [node.elt], "collected in a list")
+
+    def e_SetComp(self, node, ctx):
+        return self._comprehension(node, ctx, [node.elt], "collected in a set")
+
+    def e_GeneratorExp(self, node, ctx):
+        return self._comprehension(node, ctx, [node.elt], "collected in a generator")
+
+    def e_DictComp(self, node, ctx):
+        return self._comprehension(node, ctx, [node.key, node.value], "collected in a dict")
+
+    def e_Lambda(self, node, ctx):
+        sid = f"{ctx.scope}.<lambda:{node.lineno}:{node.col_offset}>"
+        scope = self.add_scope(sid, "function", ctx.scope)
+        params = tuple(a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs)
+        scope.locals.update(params)
+        self.f.functions[sid] = FunctionFact(sid, "<lambda>", node.lineno, node.col_offset + 1, None, params, "lambda")
+        inner = _Ctx(sid, ctx.class_qual, ctx.self_name, ctx.guards, ctx.loop, sid)
+        self.flow_all(self.expr(node.body, inner), ("r", sid), "returned", node.lineno)
+        return [("r", sid)]
+
+    def e_Await(self, node, ctx):
+        return self.expr(node.value, ctx)
+
+    def e_Yield(self, node, ctx):
+        refs = self.expr(node.value, ctx)
+        if ctx.func is not None:
+            self.flow_all(refs, ("r", ctx.func), "yielded", node.lineno)
+        return []
+
+    e_YieldFrom = e_Yield
+
+    def e_Starred(self, node, ctx):
+        return self.expr(node.value, ctx)
+
+    def e_Call(self, node, ctx):
+        func = node.func
+        receiver = None
+        if isinstance(func, ast.Attribute):
+            if ctx.self_name and isinstance(func.value, ast.Name) and func.value.id == ctx.self_name:
+                receiver = ("n", ctx.scope, ctx.self_name)
+                fref = ("f", ctx.class_qual, func.attr)
+            else:
+                base = self.callee_ref(func.value, ctx)
+                if base is None:
+                    refs = self.expr(func.value, ctx)
+                    base = refs[0] if len(refs) == 1 else (self.temp(func.value, refs, "combined") or [None])[0]
+                receiver = base
+                fref = ("a", base, func.attr) if base is not None else None
+        else:
+            fref = self.callee_ref(func, ctx)
+        args = []
+        pos_consts = []
+        strings: list[str] = []
+        names: list[str] = []
+        for i, a in enumerate(node.args):
+            if isinstance(a, ast.Starred):
+                args.append(("*", tuple(self.expr(a.value, ctx))))
+                pos_consts.append(_NOT_LITERAL)
+                continue
+            args.append((i, tuple(self.expr(a, ctx))))
+            pos_consts.append(_literal(a))
+            _collect_strings(a, strings, names)
+        consts = {}
+        for kw in node.keywords:
+            key = kw.arg if kw.arg is not None else "**"
+            args.append((key, tuple(self.expr(kw.value, ctx))))
+            if kw.arg is not None:
+                consts[kw.arg] = _literal(kw.value)
+            _collect_strings(kw.value, strings, names)
+        cid = self.new_id(node)
+        end_line = getattr(node, "end_lineno", None) or node.lineno
+        end_col = (getattr(node, "end_col_offset", None) or node.col_offset) + 1
+        fact = CallFact(
+            cid, ctx.scope, node.lineno, node.col_offset + 1, end_line, end_col,
+            fref, _short(func), tuple(args), {k: v for k, v in consts.items() if v is not _NOT_LITERAL},
+            tuple(None if v is _NOT_LITERAL else v for v in pos_consts), tuple(strings), tuple(names),
+            ctx.guards, ctx.loop, receiver,
+        )
+        self.f.calls.append(fact)
+        # `.get("email")` reads a personal key.
+        if isinstance(func, ast.Attribute) and func.attr in ("get", "getlist", "pop", "setdefault") and node.args:
+            key = pos_consts[0] if pos_consts else None
+            if isinstance(key, str):
+                self.maybe_infer(node, key, ("c", cid), f".{func.attr}({key!r})")
+        return [("c", cid)]
+
+    def sink_like_call(self, node, display: str, refs, ctx: _Ctx) -> None:
+        """A statement that behaves as a call: ``raise X(...)`` is ``raise(X(...))``."""
+        outer, self.cur = self.cur, ctx.scope
+        cid = self.new_id(node)
+        self.cur = outer
+        self.f.calls.append(CallFact(
+            cid, ctx.scope, node.lineno, node.col_offset + 1, node.end_lineno or node.lineno,
+            (node.end_col_offset or 0) + 1, ("n", "", f"<{display}>"), display, ((0, tuple(refs)),), {}, (None,),
+            (), (), ctx.guards, ctx.loop, None,
+        ))
+
+
+def _collect_strings(node, strings: list, names: list) -> None:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and len(sub.value) < 2048:
+            strings.append(sub.value)
+        elif isinstance(sub, (ast.Name, ast.Attribute)):
+            d = _dotted(sub)
+            if d:
+                names.append(d)
+
+
+def _call_result(node):
+    while isinstance(node, ast.Await):
+        node = node.value
+    return node if isinstance(node, ast.Call) else None
+
+
+def _is_blank(node) -> bool:
+    lit = _literal(node)
+    return lit is None or lit == "" or (isinstance(lit, str) and lit.strip("[]()<>").lower() in ("deleted", "redacted", "anonymized", "anonymised", "removed"))
+
+
+def _exits(body) -> bool:
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+
+
+def _test_names(test) -> list[str]:
+    names = []
+    for sub in ast.walk(test):
+        if isinstance(sub, ast.Name):
+            names.append(sub.id)
+        elif isinstance(sub, ast.Attribute):
+            names.append(sub.attr)
+        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and len(sub.value) < 64:
+            names.append(sub.value)
+    return names
+
+
+def _short(node) -> str:
+    d = _dotted(node)
+    if d:
+        return d
+    if isinstance(node, ast.Call):
+        inner = _short(node.func)
+        return f"{inner}()"
+    if isinstance(node, ast.Attribute):
+        return f"{_short(node.value)}.{node.attr}"
+    if isinstance(node, ast.Subscript):
+        return f"{_short(node.value)}[...]"
+    return type(node).__name__.lower()

@@ -1,0 +1,375 @@
+"""Rule packs: YAML files under rules/<pack>/ validated into pydantic models.
+
+Layout of a pack folder:
+    pack.yaml          name, lists (forbidden, sensitive, ...), consent and encryption names
+    taxonomy.yaml      the category keys the pack knows (Fides data categories)
+    names.yaml         name patterns that infer a category, and exclusions
+    sanitizers.yaml    calls that clean data, each with the rules it clears
+    sinks/*.yaml       where data goes: log, http, sdk, storage, cache, file, cookie
+    rules/*.yaml       one file per rule code: metadata and docs
+
+A project pack may say ``extends: shop`` and then only list what it changes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import functools
+import hashlib
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError, describe_validation_error
+
+SinkKind = Literal["log", "http", "sdk", "storage", "cache", "file", "cookie", "export"]
+ArgSpec = Union[int, str]  # position, keyword name, "*" (every argument) or "receiver"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PackInfo(_Strict):
+    name: str
+    description: str = ""
+    extends: str | None = None
+    forbidden: list[str] = []
+    sensitive: list[str] = []
+    credentials: list[str] = []  # categories PII102 watches
+    passive: list[str] = []  # passively collected (PII205)
+    identity: list[str] = []  # identity data (PII205)
+    consent: list[str] = []  # regexes over names that mean a consent check
+    encryption: list[str] = []  # qualified-name globs of encryption wrappers
+    hashed_names: list[str] = []  # regexes: names that say the value is hashed (infer nothing)
+    logger_names: list[str] = []  # regexes: receivers assumed to be loggers
+
+
+class Category(_Strict):
+    key: str
+    description: str = ""
+
+
+class Taxonomy(_Strict):
+    categories: list[Category]
+
+
+class NamePattern(_Strict):
+    category: str
+    patterns: list[str]
+
+
+class Names(_Strict):
+    names: list[NamePattern] = []
+    exclude: list[str] = []
+
+
+class Sanitizer(_Strict):
+    kind: str  # hash | encrypt | mask | tokenize | anonymize | cast
+    callee: list[str]  # qualified-name globs
+    clears: list[str]  # rule codes, or "*"
+
+
+class Sanitizers(_Strict):
+    sanitizers: list[Sanitizer] = []
+
+
+class Sink(_Strict):
+    kind: SinkKind
+    callee: list[str]  # qualified-name globs, "logging.Logger.info", "requests.post"
+    args: list[ArgSpec] = ["*"]  # which arguments carry data
+    label: str = ""  # what a message calls it: "logging", "Stripe"
+    sdk: str | None = None  # the SDK package that a recipient's `sdk` names
+    purpose: str | None = None  # Fides data-use key
+    url: ArgSpec | None = None  # http: the argument holding the URL
+    expiry: list[str] = []  # cache: keywords that set an expiry
+    expiry_methods: list[str] = []  # cache: methods that set an expiry afterwards (expire)
+
+
+class Factory(_Strict):
+    """A call whose result is an object of a known type (getLogger -> logging.Logger)."""
+
+    callee: list[str]
+    returns: str
+
+
+class Sinks(_Strict):
+    sinks: list[Sink] = []
+    factories: list[Factory] = []
+
+
+class RuleDocs(_Strict):
+    what: str
+    why: str
+    example: str
+    use_instead: str
+
+
+class RuleSpec(_Strict):
+    code: str = Field(pattern=r"^PII\d{3}$")
+    name: str
+    summary: str
+    policy: str  # clause, "1.4"; "-" for PII900
+    severity: Literal["error", "warning", "note"] = "error"
+    security_severity: float = Field(default=5.0, ge=0, le=10)
+    precision: Literal["very-high", "high", "medium", "low"] = "high"
+    enabled: bool = True
+    docs: RuleDocs
+
+
+class Pack:
+    """A loaded, validated pack with fast look-ups for the engine."""
+
+    def __init__(
+        self,
+        info: PackInfo,
+        categories: dict[str, str],
+        names: Names,
+        sanitizers: list[Sanitizer],
+        sinks: list[Sink],
+        factories: list[Factory],
+        rules: dict[str, RuleSpec],
+        digest: str,
+    ) -> None:
+        self.info = info
+        self.categories = categories
+        self.names = names
+        self.sanitizers = sanitizers
+        self.sinks = sinks
+        self.factories = factories
+        self.rules = rules
+        self.digest = digest
+        self._name_res = [
+            (p.category, re.compile("|".join(f"(?:^|_)(?:{pat})(?:$|_)" for pat in p.patterns)))
+            for p in names.names
+        ]
+        self._exclude_re = _any_regex(names.exclude)
+        self._hashed_re = _any_regex(info.hashed_names)
+        self._consent_re = _any_regex(info.consent)
+        self._logger_re = _any_regex(info.logger_names)
+        self._sink_globs = _GlobIndex((pattern, sink) for sink in sinks for pattern in sink.callee)
+        self._sanitizer_globs = _GlobIndex((pattern, s) for s in sanitizers for pattern in s.callee)
+        self._factory_globs = _GlobIndex((pattern, f.returns) for f in factories for pattern in f.callee)
+        self._encryption_globs = _GlobIndex((pattern, True) for pattern in info.encryption)
+        self.infer_name = functools.lru_cache(maxsize=65536)(self._infer_name)
+
+    # -- categories ---------------------------------------------------------
+    def normalize_category(self, key: str) -> str:
+        """Full key for ``key`` (``contact.email`` -> ``user.contact.email``), or raise."""
+        key = key.strip()
+        full = key if key.startswith("user.") or key == "user" else f"user.{key}"
+        if full in self.categories:
+            return full
+        close = difflib.get_close_matches(full, list(self.categories), n=3, cutoff=0.6)
+        hint = f"; closest known: {', '.join(close)}" if close else ""
+        raise ConfigError(f"unknown data category {key!r}{hint}")
+
+    def is_under(self, category: str, roots: list[str]) -> bool:
+        return any(category == r or category.startswith(r + ".") for r in roots)
+
+    # -- names --------------------------------------------------------------
+    def _infer_name(self, name: str) -> str | None:
+        """The category a bare identifier or key suggests, or None."""
+        norm = normalize_identifier(name)
+        if not norm or self._exclude_re.search(norm) or self._hashed_re.search(norm):
+            return None
+        for category, regex in self._name_res:
+            if regex.search(norm):
+                return category
+        return None
+
+    def is_consent_name(self, name: str) -> bool:
+        return bool(self._consent_re.search(normalize_identifier(name)))
+
+    def is_logger_name(self, name: str) -> bool:
+        return bool(self._logger_re.fullmatch(name))
+
+    # -- calls --------------------------------------------------------------
+    def sinks_for(self, qualname: str) -> list[Sink]:
+        return self._sink_globs.match(qualname)
+
+    def sanitizer_for(self, qualname: str) -> Sanitizer | None:
+        found = self._sanitizer_globs.match(qualname)
+        return found[0] if found else None
+
+    def factory_type(self, qualname: str) -> str | None:
+        found = self._factory_globs.match(qualname)
+        return found[0] if found else None
+
+    def is_encryption(self, qualname: str) -> bool:
+        return bool(self._encryption_globs.match(qualname))
+
+    def enabled_rules(self) -> dict[str, RuleSpec]:
+        return {code: r for code, r in self.rules.items() if r.enabled}
+
+
+class _GlobIndex:
+    """Qualified-name globs: exact names in a dict, the rest scanned once per name."""
+
+    def __init__(self, pairs) -> None:
+        self.exact: dict[str, list] = {}
+        self.globs: list[tuple[re.Pattern, object]] = []
+        for pattern, value in pairs:
+            if any(ch in pattern for ch in "*?["):
+                self.globs.append((re.compile(fnmatch.translate(pattern)), value))
+            else:
+                self.exact.setdefault(pattern, []).append(value)
+        self.match = functools.lru_cache(maxsize=65536)(self._match)
+
+    def _match(self, name: str) -> list:
+        found = list(self.exact.get(name, ()))
+        found.extend(value for regex, value in self.globs if regex.match(name))
+        return found
+
+
+def _any_regex(patterns: list[str]) -> re.Pattern:
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def normalize_identifier(name: str) -> str:
+    """``billingEmail`` / ``Billing-Email`` -> ``billing_email``."""
+    name = _CAMEL.sub("_", name.strip())
+    return re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower()
+
+
+# -- loading ----------------------------------------------------------------
+
+BUNDLED = "pii_lint.bundled_rules"
+
+
+def bundled_pack_dir(name: str) -> Path | None:
+    root = resources.files(BUNDLED)
+    candidate = root / name
+    if candidate.is_dir() and (candidate / "pack.yaml").is_file():
+        return Path(str(candidate))
+    return None
+
+
+def bundled_pack_names() -> list[str]:
+    root = resources.files(BUNDLED)
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "pack.yaml").is_file())
+
+
+def resolve_pack_dir(pack: str, relative_to: Path | None = None) -> Path:
+    bundled = bundled_pack_dir(pack) if "/" not in pack and "\\" not in pack else None
+    if bundled is not None:
+        return bundled
+    path = Path(pack)
+    if not path.is_absolute() and relative_to is not None:
+        path = relative_to / path
+    if path.is_dir() and (path / "pack.yaml").is_file():
+        return path
+    known = ", ".join(bundled_pack_names())
+    raise ConfigError(f"pack {pack!r}: no bundled pack of that name ({known}) and no folder with a pack.yaml there")
+
+
+def _read_yaml(path: Path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}{where}: YAML error: {problem}") from None
+
+
+def _validate(model: type[BaseModel], path: Path, data):
+    if data is None:
+        data = {}
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {describe_validation_error(exc)}") from None
+
+
+def _load_folder(folder: Path) -> dict:
+    """Raw validated parts of one pack folder (no inheritance)."""
+    parts: dict = {"digest": hashlib.sha256()}
+    files = sorted(p for p in folder.rglob("*.yaml") if p.is_file())
+    for f in files:
+        parts["digest"].update(f.relative_to(folder).as_posix().encode())
+        parts["digest"].update(f.read_bytes())
+    parts["info"] = _validate(PackInfo, folder / "pack.yaml", _read_yaml(folder / "pack.yaml"))
+    optional = {"taxonomy.yaml": Taxonomy, "names.yaml": Names, "sanitizers.yaml": Sanitizers}
+    for filename, model in optional.items():
+        path = folder / filename
+        parts[filename] = _validate(model, path, _read_yaml(path)) if path.is_file() else None
+    parts["sinks"] = [_validate(Sinks, p, _read_yaml(p)) for p in sorted((folder / "sinks").glob("*.yaml"))]
+    rules: dict[str, RuleSpec] = {}
+    for p in sorted((folder / "rules").glob("*.yaml")):
+        rule = _validate(RuleSpec, p, _read_yaml(p))
+        if rule.code in rules:
+            raise ConfigError(f"{p}: code: duplicate rule code {rule.code} (also in another file of {folder})")
+        rules[rule.code] = rule
+    parts["rules"] = rules
+    return parts
+
+
+def load_pack(pack: str = "shop", relative_to: Path | None = None, _seen: tuple = ()) -> Pack:
+    return _load_pack_cached(pack, str(relative_to) if relative_to else None, _seen)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_pack_cached(pack: str, relative_to: str | None, _seen: tuple) -> Pack:
+    folder = resolve_pack_dir(pack, Path(relative_to) if relative_to else None)
+    if folder in _seen:
+        raise ConfigError(f"{folder / 'pack.yaml'}: extends: packs extend each other in a loop")
+    parts = _load_folder(folder)
+    info: PackInfo = parts["info"]
+    base = load_pack(info.extends, folder, _seen + (folder,)) if info.extends else None
+
+    categories = dict(base.categories) if base else {}
+    if parts["taxonomy.yaml"]:
+        categories.update({c.key: c.description for c in parts["taxonomy.yaml"].categories})
+    names = parts["names.yaml"] or (base.names if base else Names())
+    sanitizers = parts["sanitizers.yaml"].sanitizers if parts["sanitizers.yaml"] else (base.sanitizers if base else [])
+    sinks = [s for group in parts["sinks"] for s in group.sinks] or (base.sinks if base else [])
+    factories = [f for group in parts["sinks"] for f in group.factories] or (base.factories if base else [])
+    rules = dict(base.rules) if base else {}
+    rules.update(parts["rules"])
+    if base is not None:
+        # A child pack inherits every list it does not set itself.
+        merged = base.info.model_dump()
+        merged.update(info.model_dump(exclude_unset=True))
+        info = PackInfo.model_validate(merged)
+    digest = parts["digest"]
+    if base is not None:
+        digest.update(base.digest.encode())
+    result = Pack(info, categories, names, sanitizers, sinks, factories, rules, digest.hexdigest())
+    _check_references(result, folder)
+    return result
+
+
+def _check_references(pack: Pack, folder: Path) -> None:
+    """Every category a pack names must be one it knows."""
+    def check(where: str, key: str) -> None:
+        try:
+            pack.normalize_category(key)
+        except ConfigError as exc:
+            raise ConfigError(f"{folder / where}: {exc}") from None
+
+    for listname in ("forbidden", "sensitive", "credentials", "passive", "identity"):
+        for key in getattr(pack.info, listname):
+            check(f"pack.yaml: {listname}", key)
+    for entry in pack.names.names:
+        check("names.yaml: names.category", entry.category)
+    for entry in pack.names.names:
+        for pattern in entry.patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"{folder / 'names.yaml'}: patterns: bad regex {pattern!r}: {exc}") from None
