@@ -87,7 +87,7 @@ class Sink(_Strict):
     sdk: str | None = None  # the SDK package that a recipient's `sdk` names
     purpose: str | None = None  # Fides data-use key
     url: ArgSpec | None = None  # http: the argument holding the URL
-    expiry: list[str] = []  # cache: keywords that set an expiry
+    expiry: list[ArgSpec] = []  # cache: keywords or positions that set an expiry ("*": always)
     expiry_methods: list[str] = []  # cache: methods that set an expiry afterwards (expire)
 
 

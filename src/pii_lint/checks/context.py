@@ -1,0 +1,100 @@
+"""What every check sees, and the one place flow findings are built."""
+
+from __future__ import annotations
+
+from ..findings import Finding, Location, Step
+
+
+def short_category(key: str) -> str:
+    return key[5:] if key.startswith("user.") else key
+
+
+class CheckContext:
+    def __init__(self, builder, flows, pack, settings, facts) -> None:
+        self.builder = builder
+        self.flows = flows
+        self.pack = pack
+        self.settings = settings
+        self.facts = facts
+        self.sources = builder.sources
+
+    def rule(self, code: str):
+        return self.pack.rules[code]
+
+    def sinks(self, *kinds: str):
+        return [s for s in self.builder.sinks if s.kind in kinds]
+
+    def reaching(self, sink, code: str) -> list[tuple[str, list]]:
+        """Sources that reach ``sink`` for ``code``, best first, one per category set.
+
+        A source found by name only is dropped when a tagged source of the same
+        category reaches the same sink.
+        """
+        paths = self.flows.reaching(sink.node, code)
+        if not paths:
+            return []
+        sources = self.sources
+        tagged_cats = set()
+        for node in paths:
+            info = sources[node]
+            if not info["inferred"]:
+                tagged_cats.update(info["categories"])
+        best: dict[tuple, tuple[str, list]] = {}
+        for node, path in sorted(paths.items(), key=lambda kv: (sources[kv[0]]["inferred"], len(kv[1]), kv[0])):
+            info = sources[node]
+            if info["inferred"] and set(info["categories"]) <= tagged_cats:
+                continue
+            key = (info["how"] == "record", info.get("class")) if info["how"] == "record" else tuple(info["categories"])
+            if key not in best:
+                best[key] = (node, path)
+        return list(best.values())
+
+    def describe_source(self, node: str) -> str:
+        info = self.sources[node]
+        if info["how"] == "record":
+            return info["label"]
+        if info["inferred"]:
+            return f"inferred from the name {info['label']}"
+        return info["label"]
+
+    def flow_finding(self, code: str, sink, source: str, path: list, message: str, categories=None) -> Finding:
+        rule = self.rule(code)
+        info = self.sources[source]
+        cats = tuple(categories if categories is not None else info["categories"])
+        steps = [Step(Location(info["path"], info["line"], info.get("col", 1)), self._source_step(info))]
+        for node, data in path:
+            if data is None or data.get("at") is None:
+                continue
+            path_, line = data["at"]
+            steps.append(Step(Location(path_, line), data["d"]))
+        call = sink.call
+        if steps[-1].location.line != call.line or steps[-1].location.path != sink.module.path:
+            steps.append(Step(Location(sink.module.path, call.line, call.col), f"reaches {call.display}"))
+        return Finding(
+            code=code, name=rule.name, message=f"{code} {message} [policy {rule.policy}]",
+            location=Location(sink.module.path, call.line, call.col, call.end_line, call.end_col),
+            categories=cats, source=self.describe_source(source), sink=call.display,
+            inferred=bool(info["inferred"]), steps=tuple(steps), policy=rule.policy, severity=rule.severity,
+        )
+
+    def _source_step(self, info: dict) -> str:
+        cats = ", ".join(short_category(c) for c in info["categories"])
+        if info["how"] == "record":
+            return f"{info['label']} holds {cats}"
+        if info["inferred"]:
+            return f"{info['label']} looks like {cats} (inferred from the name)"
+        return f"{info['label']} is tagged {cats}"
+
+    def declaration_finding(self, code: str, path: str, line: int, col: int, message: str, categories=(),
+                            source: str = "", sink: str = "") -> Finding:
+        rule = self.rule(code)
+        clause = f" [policy {rule.policy}]" if rule.policy not in ("", "-") else ""
+        return Finding(
+            code=code, name=rule.name, message=f"{code} {message}{clause}",
+            location=Location(path, line, col), categories=tuple(categories), source=source, sink=sink,
+            policy=rule.policy, severity=rule.severity,
+        )
+
+
+def categories_text(node_info: dict) -> str:
+    return ", ".join(short_category(c) for c in node_info["categories"])

@@ -1,0 +1,228 @@
+"""The ``pii-lint`` command: a thin adapter that chooses inputs and outputs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .errors import ConfigError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", help="files or folders to report on (default: the project)")
+    p.add_argument("--config", type=Path, help="pyproject.toml to read [tool.pii-lint] from")
+    p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: all cores)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write .pii-lint-cache/")
+    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pii-lint", description="Check Python code against a privacy policy.")
+    parser.add_argument("--version", action="version", version=f"pii-lint {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="report where personal data breaks the policy")
+    _common(check)
+    check.add_argument("--format", default="text", choices=("text", "concise", "json", "sarif", "github", "gitlab"))
+    check.add_argument("--output", "-o", type=Path, help="write the report here instead of stdout")
+    check.add_argument("--select", default="", help="comma-separated codes or prefixes to report")
+    check.add_argument("--ignore", default="", help="comma-separated codes or prefixes to leave out")
+    check.add_argument("--baseline", type=Path, help="accepted findings to leave out (see `pii-lint baseline`)")
+    check.add_argument("--diff-base", metavar="REF", help="report only flows touching lines changed since REF")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    baseline = sub.add_parser("baseline", help="write today's findings as accepted debt")
+    _common(baseline)
+    baseline.add_argument("--output", "-o", type=Path, required=True)
+
+    graph = sub.add_parser("graph", help="export the data-flow graph for reviewers")
+    _common(graph)
+    graph.add_argument("--format", default="html", choices=("html", "dot", "graphml", "json", "mermaid"))
+    graph.add_argument("--output", "-o", type=Path)
+
+    inventory = sub.add_parser("inventory", help="the data map: what is collected, stored, logged, sent")
+    _common(inventory)
+    inventory.add_argument("--format", default="markdown", choices=("markdown", "json"))
+    inventory.add_argument("--output", "-o", type=Path)
+
+    rules = sub.add_parser("rules", help="list the rule catalogue")
+    rules.add_argument("--config", type=Path)
+    explain = sub.add_parser("explain", help="show one rule's page")
+    explain.add_argument("code")
+    explain.add_argument("--config", type=Path)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = getattr(args, "debug", False)
+    try:
+        return _run(args)
+    except ConfigError as exc:
+        print(f"pii-lint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("pii-lint: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as exc:  # a one-line message unless --debug
+        if debug:
+            traceback.print_exc()
+        else:
+            print(f"pii-lint: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                  file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _load(args):
+    from .config import find_project_root, load_config, validate_against_pack
+    from .packs import load_pack
+
+    paths = [Path(p) for p in getattr(args, "paths", []) or []]
+    for p in paths:
+        if not p.exists():
+            raise ConfigError(f"{p}: no such file or folder")
+    if args.config is not None:
+        root = args.config.resolve().parent
+    else:
+        root = find_project_root(paths)
+    config = load_config(root, args.config)
+    pack = load_pack(config.settings.pack, root)
+    validate_against_pack(config, pack)
+    report = None
+    if paths:
+        report = []
+        for p in paths:
+            resolved = p.resolve()
+            try:
+                rel = resolved.relative_to(root.resolve()).as_posix()
+            except ValueError:
+                raise ConfigError(f"{p}: not inside the project at {root}") from None
+            report.append("" if rel == "." else rel)
+        if "" in report:
+            report = None
+    return config, pack, report
+
+
+def _analyse(args, config, pack, report):
+    from .engine import analyse
+
+    jobs = args.jobs or os.cpu_count() or 1
+    progress = _progress_bar() if sys.stderr.isatty() and not getattr(args, "debug", False) else None
+    analysis = analyse(config, pack, report_paths=report, jobs=jobs, use_cache=not args.no_cache, progress=progress)
+    if progress:
+        progress(None, None)
+    return analysis
+
+
+def _run(args) -> int:
+    if args.command in ("rules", "explain"):
+        from .report.explain import render_explain, render_rules
+
+        if args.config is not None or Path("pyproject.toml").exists():
+            from .config import find_project_root, load_config
+            from .packs import load_pack
+
+            root = args.config.resolve().parent if args.config else find_project_root([])
+            pack = load_pack(load_config(root, args.config).settings.pack, root)
+        else:
+            from .packs import load_pack
+
+            pack = load_pack("shop")
+        text = render_rules(pack) if args.command == "rules" else render_explain(pack, args.code.upper())
+        print(text)
+        return EXIT_OK
+
+    config, pack, report = _load(args)
+    if args.command == "check":
+        for key in ("select", "ignore"):
+            extra = [c.strip().upper() for c in getattr(args, key).split(",") if c.strip()]
+            if extra:
+                setattr(config.settings, key, extra)
+        from .config import validate_against_pack
+
+        validate_against_pack(config, pack)
+        analysis = _analyse(args, config, pack, report)
+        return _check(args, config, pack, analysis)
+    analysis = _analyse(args, config, pack, report)
+    if args.command == "baseline":
+        from .suppress import write_baseline
+
+        write_baseline(analysis.findings, args.output, tool_version=__version__)
+        print(f"pii-lint: wrote {len(analysis.findings)} findings to {args.output}", file=sys.stderr)
+        return EXIT_OK
+    if args.command == "graph":
+        from .report.graph_export import render_graph
+
+        _emit(render_graph(args.format, analysis), args.output)
+        return EXIT_OK
+    if args.command == "inventory":
+        from .report.inventory import render_inventory
+
+        _emit(render_inventory(args.format, analysis, pack), args.output)
+        return EXIT_OK
+    raise ConfigError(f"unknown command {args.command}")
+
+
+def _check(args, config, pack, analysis) -> int:
+    from .report import render
+
+    findings = analysis.findings
+    stale: list = []
+    if args.baseline is not None:
+        from .suppress import apply_baseline, load_baseline
+
+        findings, stale = apply_baseline(findings, load_baseline(args.baseline))
+    if args.diff_base:
+        from .suppress import changed_lines, filter_to_diff
+
+        findings = filter_to_diff(findings, changed_lines(config.root, args.diff_base))
+    color = args.color == "always" or (args.color == "auto" and args.output is None and sys.stdout.isatty()
+                                       and not os.environ.get("NO_COLOR"))
+    text = render(args.format, findings, pack=pack, root_uri=config.root.resolve().as_uri() + "/", color=color,
+                  stale=stale, tool_version=__version__)
+    _emit(text, args.output)
+    active = [f for f in findings if f.suppression is None]
+    if args.exit_zero:
+        return EXIT_OK
+    return EXIT_FINDINGS if active else EXIT_OK
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text if text.endswith("\n") or not text else text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{output}: cannot write: {exc.strerror or exc}") from None
+
+
+def _progress_bar():
+    state = {"shown": False}
+
+    def update(done, total):
+        if done is None:
+            if state["shown"]:
+                sys.stderr.write("\r\x1b[K")
+                sys.stderr.flush()
+            return
+        if total < 50:
+            return
+        width = 30
+        filled = int(width * done / total)
+        sys.stderr.write(f"\rpii-lint: analysing [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        sys.stderr.flush()
+        state["shown"] = True
+
+    return update

@@ -1,0 +1,139 @@
+"""``[tool.pii-lint]`` in pyproject.toml, validated into pydantic settings."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError, describe_validation_error
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+RETENTION = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$")
+
+
+class Recipient(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hosts: list[str] = []
+    sdk: str | None = None
+    urls: list[str] = []  # dotted names of settings/constants holding its URL
+    purpose: str = "essential.service.operations"  # a Fides data-use key
+    allow: list[str] = []  # categories it may receive
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    pack: str = "shop"
+    infer: Union[bool, Literal["suggest"]] = True
+    exclude: list[str] = []
+    select: list[str] = []
+    ignore: list[str] = []
+    recipients: dict[str, Recipient] = {}
+    fields: dict[str, Union[str, list[str]]] = {}
+    retention: dict[str, str] = {}
+
+    @field_validator("retention")
+    @classmethod
+    def _retention_format(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, period in value.items():
+            if not RETENTION.match(period):
+                raise ValueError(f"{name}: retention {period!r} is not a period like 30d, 12w, 6m or 7y")
+        return value
+
+    def field_tags(self) -> dict[str, tuple[str, ...]]:
+        """``"shop.models.Customer.email"`` -> categories."""
+        out = {}
+        for qual, cats in self.fields.items():
+            cats = [cats] if isinstance(cats, str) else cats
+            out[qual] = tuple(c.strip() for c in cats for c in c.split(",") if c.strip())
+        return out
+
+
+class Config:
+    """Settings plus where they came from."""
+
+    def __init__(self, root: Path, settings: Settings, source: Path | None) -> None:
+        self.root = root
+        self.settings = settings
+        self.source = source
+
+
+def find_project_root(paths: list[Path]) -> Path:
+    """The nearest folder above the first path with a pyproject.toml, else a .git, else cwd."""
+    start = (paths[0] if paths else Path.cwd()).resolve()
+    if start.is_file():
+        start = start.parent
+    for marker in ("pyproject.toml", ".git"):
+        for folder in (start, *start.parents):
+            if (folder / marker).exists():
+                return folder
+    return start
+
+
+def load_config(root: Path, config_file: Path | None = None) -> Config:
+    path = config_file or root / "pyproject.toml"
+    if not path.is_file():
+        if config_file is not None:
+            raise ConfigError(f"{path}: no such configuration file")
+        return Config(root, Settings(), None)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: TOML error: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    table = data.get("tool", {}).get("pii-lint", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.pii-lint] must be a table")
+    try:
+        settings = Settings.model_validate(table)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: [tool.pii-lint] {describe_validation_error(exc)}") from None
+    return Config(root, settings, path)
+
+
+def validate_against_pack(config: Config, pack) -> None:
+    """Categories, SDKs and codes named in the configuration must exist."""
+    where = config.source or "configuration"
+
+    def check(key: str, category: str) -> None:
+        try:
+            pack.normalize_category(category)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: [tool.pii-lint] {key}: {exc}") from None
+
+    known_sdks = {s.sdk for s in pack.sinks if s.sdk}
+    for name, recipient in config.settings.recipients.items():
+        for category in recipient.allow:
+            check(f"recipients.{name}.allow", category)
+        if recipient.sdk and recipient.sdk not in known_sdks:
+            raise ConfigError(
+                f"{where}: [tool.pii-lint] recipients.{name}.sdk: unknown SDK {recipient.sdk!r}; "
+                f"the pack knows {', '.join(sorted(known_sdks))}"
+            )
+        if not (recipient.hosts or recipient.sdk or recipient.urls):
+            raise ConfigError(f"{where}: [tool.pii-lint] recipients.{name}: needs hosts, sdk or urls")
+    for qual, cats in config.settings.field_tags().items():
+        for category in cats:
+            check(f"fields.{qual}", category)
+    for key in ("select", "ignore"):
+        for code in getattr(config.settings, key):
+            if not any(c.startswith(code) for c in pack.rules):
+                raise ConfigError(f"{where}: [tool.pii-lint] {key}: unknown rule code {code!r}")
+
+
+def retention_days(period: str) -> int | None:
+    m = RETENTION.match(period)
+    if not m:
+        return None
+    n, unit = int(m.group(1)), m.group(2)
+    return n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit]

@@ -1,0 +1,222 @@
+"""Files -> facts (per file, parallel, cached) -> graph (project) -> findings."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .cache import FactCache
+from .checks import run_checks
+from .config import Config
+from .facts import ModuleFacts, extract, module_name_for
+from .findings import Finding, Location, Suppression
+from .flows import FlowIndex
+from .graph import GraphBuilder, Project
+
+SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".nox", "node_modules",
+             ".mypy_cache", ".pytest_cache", ".ruff_cache", ".pii-lint-cache", "site-packages", ".eggs",
+             "build", "dist"}
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Analysis:
+    root: Path
+    findings: list[Finding]
+    builder: GraphBuilder | None = None
+    facts: list[ModuleFacts] = field(default_factory=list)
+    files: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def discover(root: Path, excludes: list[str]) -> list[str]:
+    """Repo-relative posix paths of the project's Python files, excluded ones left out."""
+    out = []
+    root = root.resolve()
+    seen_dirs = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=lambda e: None):
+        try:
+            real = os.path.realpath(dirpath)
+        except OSError:
+            continue
+        if real in seen_dirs:
+            dirnames[:] = []
+            continue
+        seen_dirs.add(real)
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if d not in SKIP_DIRS and not d.endswith(".egg-info")
+            and not is_excluded(f"{rel_dir}/{d}/" if rel_dir else f"{d}/", excludes)
+        )
+        for name in sorted(filenames):
+            if name.endswith(".py") or name.endswith(".pyi") and False:
+                rel = f"{rel_dir}/{name}" if rel_dir else name
+                if not is_excluded(rel, excludes):
+                    out.append(rel)
+    return out
+
+
+def is_excluded(rel: str, excludes: list[str]) -> bool:
+    """gitignore-like: ``migrations/`` matches that folder anywhere, globs match paths or names."""
+    for pattern in excludes:
+        pat = pattern.strip()
+        if not pat:
+            continue
+        if pat.endswith("/"):
+            folder = pat.rstrip("/")
+            parts = rel.rstrip("/").split("/")
+            dirs = parts if rel.endswith("/") else parts[:-1]
+            if "/" in folder:
+                if rel.startswith(folder + "/"):
+                    return True
+            elif any(fnmatch.fnmatch(d, folder) for d in dirs):
+                return True
+        elif fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pat) or rel.startswith(pat.rstrip("/") + "/"):
+            return True
+    return False
+
+
+def _package_dirs(files: list[str], root: Path) -> set[str]:
+    return {f.rsplit("/", 1)[0] if "/" in f else "" for f in files if f.endswith("__init__.py")}
+
+
+# Worker state: the pack is loaded once per process.
+_WORKER: dict = {}
+
+
+def _init_worker(pack_name: str, pack_base: str | None) -> None:
+    from .packs import load_pack
+
+    _WORKER["pack"] = load_pack(pack_name, Path(pack_base) if pack_base else None)
+
+
+def _extract_one(args) -> ModuleFacts:
+    root, rel, module = args
+    return extract_file(Path(root), rel, module, _WORKER["pack"].infer_name)
+
+
+def extract_file(root: Path, rel: str, module: str, infer_name) -> ModuleFacts:
+    path = root / rel
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            facts = ModuleFacts(path=rel, module=module)
+            facts.error = f"file too large to analyse ({size // (1024 * 1024)} MiB)"
+            return facts
+        data = path.read_bytes()
+    except OSError as exc:
+        facts = ModuleFacts(path=rel, module=module)
+        facts.error = f"cannot read file: {exc.strerror or exc}"
+        return facts
+    try:
+        return extract(data, rel, module, infer_name)
+    except Exception as exc:  # the run goes on with the rest
+        facts = ModuleFacts(path=rel, module=module)
+        facts.error = f"internal error while analysing: {type(exc).__name__}: {exc}"
+        return facts
+
+
+def collect_facts(root: Path, files: list[str], pack, pack_spec: tuple[str, str | None], *, jobs: int,
+                  use_cache: bool, progress=None) -> list[ModuleFacts]:
+    package_dirs = _package_dirs(files, root)
+    modules = {rel: module_name_for(rel, package_dirs) for rel in files}
+    cache = FactCache(root, pack.digest) if use_cache else None
+    results: dict[str, ModuleFacts] = {}
+    todo = []
+    for rel in files:
+        facts = cache.get(rel, modules[rel]) if cache else None
+        if facts is not None:
+            results[rel] = facts
+        else:
+            todo.append(rel)
+    if jobs > 1 and len(todo) > 8:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=pack_spec) as pool:
+            args = [(str(root), rel, modules[rel]) for rel in todo]
+            for i, facts in enumerate(pool.map(_extract_one, args, chunksize=8)):
+                results[facts.path] = facts
+                if progress:
+                    progress(i + 1, len(todo))
+    else:
+        for i, rel in enumerate(todo):
+            results[rel] = extract_file(root, rel, modules[rel], pack.infer_name)
+            if progress:
+                progress(i + 1, len(todo))
+    if cache:
+        for rel in todo:
+            cache.put(rel, modules[rel], results[rel])
+    return [results[rel] for rel in files]
+
+
+def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs: int = 1,
+            use_cache: bool = True, progress=None, files: list[str] | None = None) -> Analysis:
+    """The whole project is analysed; findings are kept for ``report_paths`` (all when None)."""
+    root = config.root
+    settings = config.settings
+    if files is None:
+        files = discover(root, settings.exclude)
+    pack_spec = (settings.pack, str(root))
+    facts = collect_facts(root, files, pack, pack_spec, jobs=jobs, use_cache=use_cache, progress=progress)
+    project = Project.build(facts)
+    builder = GraphBuilder(project, pack, settings)
+    builder.build()
+    flows = FlowIndex(builder)
+    findings = run_checks(builder, flows, pack, settings, facts)
+    findings = _apply_noqa(findings, facts)
+    findings = _select(findings, settings.select, settings.ignore, pack)
+    if report_paths is not None:
+        wanted = set(report_paths)
+        findings = [f for f in findings if f.location.path in wanted or any(f.location.path.startswith(p.rstrip("/") + "/") for p in wanted)]
+    findings.sort(key=Finding.sort_key)
+    return Analysis(root, findings, builder, facts, len(files))
+
+
+def _apply_noqa(findings: list[Finding], facts: list[ModuleFacts]) -> list[Finding]:
+    noqa = {f.path: f.noqa for f in facts}
+    out = []
+    for finding in findings:
+        entry = noqa.get(finding.location.path, {}).get(finding.location.line)
+        if entry is None:
+            out.append(finding)
+            continue
+        codes, reason = entry
+        if codes is not None and not any(finding.code.startswith(c) for c in codes):
+            out.append(finding)
+            continue
+        if reason:
+            from dataclasses import replace
+
+            out.append(replace(finding, suppression=Suppression("noqa", reason)))
+    return out
+
+
+def _select(findings, select, ignore, pack) -> list[Finding]:
+    enabled = pack.enabled_rules()
+    out = []
+    for f in findings:
+        if f.code not in enabled:
+            continue
+        if select and not any(f.code.startswith(s) for s in select):
+            continue
+        if ignore and any(f.code.startswith(i) for i in ignore):
+            continue
+        out.append(f)
+    return out
+
+
+def unanalysable(facts: ModuleFacts, pack) -> Finding:
+    rule = pack.rules.get("PII900")
+    return Finding(
+        code="PII900", name=rule.name if rule else "unanalysable-file",
+        message=f"PII900 {facts.path} cannot be analysed: {facts.error}",
+        location=Location(facts.path, facts.error_line, 1), severity="warning", policy="-",
+    )
+
+
+def version_tag() -> str:
+    return __version__

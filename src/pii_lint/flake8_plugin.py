@@ -1,0 +1,58 @@
+"""flake8 adapter: per file, the findings ``pii-lint check`` reports for that file.
+
+Cross-module flows need the whole project, so the first file a flake8 process sees
+analyses the project once (reading and refreshing the summary cache that
+``pii-lint check`` shares) and the result serves every later file of that project.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import __version__
+
+_ANALYSES: dict[str, object] = {}
+
+
+class PiiLintChecker:
+    name = "pii-lint"
+    version = __version__
+
+    def __init__(self, tree, filename: str) -> None:
+        self.filename = filename
+
+    def run(self):
+        try:
+            findings = _findings_for(Path(self.filename))
+        except Exception as exc:  # a linter plugin must never take flake8 down
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            yield 1, 0, f"PII900 pii-lint could not analyse this file: {message}", type(self)
+            return
+        for f in findings:
+            if f.suppression is None:
+                yield f.location.line, max(f.location.col - 1, 0), f.message, type(self)
+
+
+def _findings_for(path: Path) -> list:
+    from .config import find_project_root, load_config, validate_against_pack
+    from .engine import analyse, is_excluded
+    from .packs import load_pack
+
+    if not path.exists():
+        return []
+    root = find_project_root([path])
+    rel = path.resolve().relative_to(root.resolve()).as_posix()
+    key = str(root.resolve())
+    cached = _ANALYSES.get(key)
+    if cached is None:
+        config = load_config(root)
+        pack = load_pack(config.settings.pack, root)
+        validate_against_pack(config, pack)
+        # flake8 -jN already runs one process per core: analyse in this one.
+        analysis = analyse(config, pack, jobs=1, use_cache=os.environ.get("PII_LINT_NO_CACHE") is None)
+        cached = _ANALYSES[key] = (config, analysis)
+    config, analysis = cached
+    if is_excluded(rel, config.settings.exclude):
+        return []
+    return [f for f in analysis.findings if f.location.path == rel]

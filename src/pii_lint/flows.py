@@ -1,0 +1,195 @@
+"""Which sources reach a sink, and by which path.
+
+Paths must be realizable: a value may leave a function through ``return`` to any caller
+only before it has entered a call; after that, it comes back out of a callee only
+through that call site's summary edge (arg -> result). Searching backwards from the
+sink, that is two phases: "descending" (call edges allowed) and, once a return edge is
+crossed, "ascending" (call edges no longer allowed).
+
+Sanitizers cut a path only for the rules they clear, so summaries and searches are
+computed per group of rules that the same sanitizers clear.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+
+from .graph import CALL, INTRA, RETURN, SUMMARY, GraphBuilder
+
+DESCENDING, ASCENDING = 0, 1
+
+
+def owner(node: str) -> str | None:
+    """The function scope a node belongs to, or None for project-wide nodes."""
+    kind, _, rest = node.partition("|")
+    if kind in ("v", "c", "t"):
+        return rest.split("|", 1)[0] if kind != "v" else rest.rsplit("|", 1)[0]
+    if kind == "r":
+        return rest
+    if kind == "a":
+        return owner(rest.rsplit("|", 1)[0])
+    return None
+
+
+class FlowIndex:
+    def __init__(self, builder: GraphBuilder) -> None:
+        self.b = builder
+        self.g = builder.g
+        self.pack = builder.pack
+        self._signatures: dict[str, frozenset[int]] = {}
+        self._summaries: dict[frozenset[int], dict[str, list]] = {}
+        self.relevant = self._forward_closure(set(builder.sources))
+        self._owner_cache: dict[str, str | None] = {}
+
+    def signature(self, rule: str) -> frozenset[int]:
+        sig = self._signatures.get(rule)
+        if sig is None:
+            sig = frozenset(
+                i for i, s in enumerate(self.pack.sanitizers) if rule in s.clears or "*" in s.clears
+            )
+            self._signatures[rule] = sig
+        return sig
+
+    def _forward_closure(self, starts: set[str]) -> set[str]:
+        seen = set(s for s in starts if s in self.g)
+        queue = deque(seen)
+        succ = self.g._succ
+        while queue:
+            node = queue.popleft()
+            for nxt in succ[node]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return seen
+
+    def _owner(self, node: str) -> str | None:
+        if node not in self._owner_cache:
+            self._owner_cache[node] = owner(node)
+        return self._owner_cache[node]
+
+    # -- summaries --------------------------------------------------------------
+    def summaries(self, sig: frozenset[int]) -> dict[str, list]:
+        """result node -> [(arg node, call site id, callee)] for calls whose callee returns the argument."""
+        cached = self._summaries.get(sig)
+        if cached is not None:
+            return cached
+        pred: dict[str, list] = defaultdict(list)
+        self._summaries[sig] = pred
+        b = self.b
+        # param -> does it reach the return? computed per function, to a fixpoint.
+        reaches: dict[str, set[str]] = {}
+        callers_of: dict[str, set[str]] = defaultdict(set)
+        for callee, sites in b.call_sites.items():
+            for site in sites:
+                callers_of[callee].add(site.call.scope)
+        work = deque(sorted(b.call_sites))
+        queued = set(work)
+        rounds = 0
+        limit = 20 * max(1, len(work))
+        while work and rounds < limit:
+            rounds += 1
+            fn = work.popleft()
+            queued.discard(fn)
+            found = self._params_reaching_return(fn, sig, pred)
+            if found != reaches.get(fn, set()):
+                new = found - reaches.get(fn, set())
+                reaches[fn] = found
+                for site in b.call_sites.get(fn, ()):
+                    result = f"c|{site.call.id}"
+                    for param in new:
+                        for ref in site.bound.get(param, ()):
+                            src = b.resolve(ref)
+                            if not src.startswith("q|"):
+                                pred[result].append((src, site.call.id, fn))
+                for caller in callers_of.get(fn, ()):
+                    if caller not in queued and caller in b.call_sites:
+                        queued.add(caller)
+                        work.append(caller)
+        return pred
+
+    def _params_reaching_return(self, fn: str, sig, pred) -> set[str]:
+        """Parameters of ``fn`` from which its return value is reachable inside ``fn``."""
+        ret = f"r|{fn}"
+        if ret not in self.g:
+            return set()
+        # Walk backwards from the return, staying inside the function.
+        seen = {ret}
+        queue = deque([ret])
+        g_pred = self.g._pred
+        found = set()
+        prefix = f"v|{fn}|"
+        while queue:
+            node = queue.popleft()
+            if node.startswith(prefix):
+                found.add(node[len(prefix):])
+            for src, data in g_pred[node].items():
+                if src in seen or data["k"] in (CALL, RETURN) or data["san"] in sig:
+                    continue
+                if self._owner(src) != fn:
+                    continue
+                seen.add(src)
+                queue.append(src)
+            for src, _, _ in pred.get(node, ()):
+                if src not in seen and self._owner(src) == fn:
+                    seen.add(src)
+                    queue.append(src)
+        return found
+
+    # -- search -----------------------------------------------------------------
+    def reaching(self, sink: str, rule: str) -> dict[str, list[tuple[str, dict]]]:
+        """source node -> path as [(node, edge data into the next node)], source first."""
+        if sink not in self.relevant:
+            return {}
+        sig = self.signature(rule)
+        summaries = self.summaries(sig)
+        sources = self.b.sources
+        relevant = self.relevant
+        g_pred = self.g._pred
+        start = (sink, DESCENDING)
+        parent: dict[tuple, tuple] = {start: None}
+        queue = deque([start])
+        found: dict[str, tuple] = {}
+        while queue:
+            state = queue.popleft()
+            node, phase = state
+            if node in sources and node not in found:
+                found[node] = state
+            for src, data in g_pred[node].items():
+                if src not in relevant or data["san"] in sig:
+                    continue
+                kind = data["k"]
+                if kind == CALL:
+                    if phase == ASCENDING:
+                        continue
+                    nxt = (src, DESCENDING)
+                elif kind == RETURN:
+                    nxt = (src, ASCENDING)
+                else:
+                    nxt = (src, phase)
+                if nxt not in parent:
+                    parent[nxt] = (state, data)
+                    queue.append(nxt)
+            for src, site, callee in summaries.get(node, ()):
+                if src not in relevant:
+                    continue
+                nxt = (src, phase)
+                if nxt not in parent:
+                    name = callee.rsplit(".", 1)[-1]
+                    data = {"k": SUMMARY, "d": f"passed through {name}() and returned", "at": None, "san": -1,
+                            "site": site}
+                    parent[nxt] = (state, data)
+                    queue.append(nxt)
+        paths = {}
+        for source, state in found.items():
+            path = []
+            cur = state
+            while cur is not None:
+                entry = parent[cur]
+                if entry is None:
+                    path.append((cur[0], None))
+                    break
+                prev_state, data = entry
+                path.append((cur[0], data))
+                cur = prev_state
+            paths[source] = path
+        return paths

@@ -1,0 +1,750 @@
+"""Module summaries -> one networkx DiGraph of how values flow through the project.
+
+Pure: no parsing here. Node ids are strings:
+    v|scope|name   a variable            f|Class|attr  a class attribute (field)
+    c|call_id      a call's result       t|temp_id     a built value (f-string, dict)
+    r|scope        a function's return   a|base|attr   attribute of an untyped value
+    src|id         a source              rec|Class     a whole record of Class
+    s|call_id|kind a sink
+Edges carry ``k`` (kind: intra, call, return, summary), ``d`` (what happened), ``at``
+((path, line)) and ``san`` (index of the sanitizer the edge passes through, or -1).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .facts import CallFact, ClassFact, FunctionFact, ModuleFacts
+
+INTRA, CALL, RETURN, SUMMARY = "intra", "call", "return", "summary"
+
+ORM_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django.contrib.auth.models.AbstractUser",
+             "django.contrib.auth.models.AbstractBaseUser", "sqlalchemy.orm.DeclarativeBase",
+             "sqlalchemy.orm.decl_api.DeclarativeBase", "flask_sqlalchemy.SQLAlchemy.Model", "peewee.Model",
+             "tortoise.models.Model", "mongoengine.Document", "sqlmodel.SQLModel")
+DECLARATIVE_FACTORIES = ("sqlalchemy.ext.declarative.declarative_base", "sqlalchemy.orm.declarative_base",
+                         "sqlalchemy.orm.decl_api.declarative_base")
+# Manager/query methods whose result holds records of the same model.
+ORM_CHAIN = frozenset("""get filter exclude all first last earliest latest order_by select_related
+prefetch_related only defer distinct iterator none using annotate reverse get_or_404 first_or_404
+one one_or_none scalar scalars scalar_one scalar_one_or_none unique where limit offset get_queryset
+create get_or_create update_or_create in_bulk""".split())
+# Pydantic/ORM class methods that build an instance of the class.
+CLASS_BUILDERS = frozenset("""model_validate model_validate_json parse_obj parse_raw from_orm model_construct
+construct objects query""".split())
+# Calls that fetch a model instance given the class as first argument.
+FETCHERS = frozenset({"get", "get_object_or_404", "get_list_or_404", "query", "scalars", "select", "merge", "refresh"})
+# Logger methods that return a logger carrying extra context.
+BINDERS = frozenset({"bind", "new", "opt", "patch", "getChild", "with_fields", "contextualize", "bind_contextvars"})
+
+
+@dataclass
+class CallSite:
+    call: CallFact
+    module: ModuleFacts
+    target: str  # function scope called
+    bound: dict[str, tuple]  # param -> refs
+
+
+@dataclass
+class SinkInfo:
+    node: str
+    call: CallFact
+    module: ModuleFacts
+    kind: str
+    qual: str
+    sinks: list  # pack Sink entries that matched
+
+
+@dataclass
+class Project:
+    modules: dict[str, ModuleFacts]  # by module name
+    scopes: dict = field(default_factory=dict)
+    classes: dict[str, ClassFact] = field(default_factory=dict)
+    functions: dict[str, FunctionFact] = field(default_factory=dict)
+    class_module: dict[str, ModuleFacts] = field(default_factory=dict)
+    function_module: dict[str, ModuleFacts] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, facts: list[ModuleFacts]) -> "Project":
+        project = cls({f.module: f for f in facts if f.error is None})
+        for mod in project.modules.values():
+            project.scopes.update(mod.scopes)
+            project.classes.update(mod.classes)
+            project.functions.update(mod.functions)
+            for q in mod.classes:
+                project.class_module[q] = mod
+            for q in mod.functions:
+                project.function_module[q] = mod
+        return project
+
+
+class GraphBuilder:
+    """Resolves the symbolic refs of every module and adds the edges."""
+
+    def __init__(self, project: Project, pack, settings) -> None:
+        self.p = project
+        self.pack = pack
+        self.settings = settings
+        self.infer = settings.infer is True
+        self.g = nx.DiGraph()
+        self._resolved: dict = {}
+        self._types: dict[str, str | None] = {}
+        self._type_facts: dict[str, list] = defaultdict(list)
+        self._mro: dict[str, list[str]] = {}
+        self._qual_cache: dict[str, str] = {}
+        self.call_sites: dict[str, list[CallSite]] = defaultdict(list)
+        self.sinks: list[SinkInfo] = []
+        self.call_results: dict[str, str | None] = {}  # call id -> resolved target
+        self.erasures: dict[str, list] = defaultdict(list)  # class -> [(path, line, how)]
+        self.class_writes: dict[str, list] = defaultdict(list)  # class -> calls storing records
+        self.sources: dict[str, dict] = {}  # node -> {categories, label, inferred, path, line}
+        self.field_categories: dict[tuple[str, str], tuple[tuple[str, ...], bool]] = {}
+        self.bad_tags: list[tuple[str, int, str]] = []  # (path, line, message): unknown categories in tags
+        self.config_fields = {}
+        for qual, cats in settings.field_tags().items():
+            self.config_fields[qual] = tuple(pack.normalize_category(c) for c in cats)
+
+    # -- names ----------------------------------------------------------------
+    def resolve_name(self, scope_id: str, name: str) -> str:
+        scopes = self.p.scopes
+        s = scopes.get(scope_id)
+        first = True
+        while s is not None:
+            if first or s.kind != "class":
+                if name in s.globals:
+                    s = self._module_scope(s)
+                    first = True
+                    continue
+                if name in s.imports:
+                    return self.resolve_qual(s.imports[name])
+                if name in s.locals:
+                    if s.kind == "function":
+                        return f"v|{s.id}|{name}"
+                    return self.resolve_qual(f"{s.id}.{name}")
+            first = False
+            s = scopes.get(s.parent) if s.parent else None
+        return f"q|{name}"
+
+    def _module_scope(self, s):
+        while s.parent:
+            s = self.p.scopes[s.parent]
+        return s
+
+    def resolve_qual(self, qual: str) -> str:
+        """A dotted name -> project node, project definition (q|scope) or external (q|name)."""
+        cached = self._qual_cache.get(qual)
+        if cached is not None:
+            return cached
+        self._qual_cache[qual] = f"q|{qual}"  # guards import cycles
+        result = self._resolve_qual(qual)
+        self._qual_cache[qual] = result
+        return result
+
+    def _resolve_qual(self, qual: str) -> str:
+        p = self.p
+        if qual in p.functions or qual in p.classes or qual in p.modules:
+            return f"q|{qual}"
+        parts = qual.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            head, rest = ".".join(parts[:i]), parts[i:]
+            if head in p.modules:
+                scope = p.scopes.get(head)
+                first = rest[0]
+                if scope is not None and first in scope.imports:
+                    base = self.resolve_qual(scope.imports[first])
+                elif scope is not None and first in scope.locals and f"{head}.{first}" not in p.classes \
+                        and f"{head}.{first}" not in p.functions:
+                    base = f"v|{head}|{first}"
+                else:
+                    return f"q|{qual}"
+                return self._attr_chain(base, rest[1:])
+            if head in p.classes:
+                return self._attr_chain(f"q|{head}", rest)
+        return f"q|{qual}"
+
+    def _attr_chain(self, base: str, attrs) -> str:
+        for attr in attrs:
+            base = self.attr_of(base, attr)
+        return base
+
+    def attr_of(self, base: str, attr: str) -> str:
+        """The node (or qualified name) of ``base.attr``."""
+        if base.startswith("q|"):
+            qual = base[2:]
+            if qual in self.p.classes:
+                member = self.class_member(qual, attr)
+                if member:
+                    return member
+            if qual in self.p.modules or qual in self.p.classes:
+                return self.resolve_qual(f"{qual}.{attr}")
+            return f"q|{qual}.{attr}"
+        if attr == "__dict__":
+            return base
+        t = self.type_of(base)
+        if t is not None and t in self.p.classes:
+            member = self.class_member(t, attr)
+            if member:
+                return member
+            node = f"a|{base}|{attr}"
+            self.g.add_node(node)  # typed value, unknown attribute: nothing personal flows
+            return node
+        node = f"a|{base}|{attr}"
+        if node not in self.g or not self.g.pred[node]:
+            self.add_edge(base, node, INTRA, f"read .{attr}", None)
+        return node
+
+    def class_member(self, cls: str, attr: str) -> str | None:
+        for c in self.mro(cls):
+            fact = self.p.classes.get(c)
+            if fact is None:
+                continue
+            if attr in fact.fields or attr in fact.attr_types:
+                return f"f|{c}|{attr}"
+            if attr in fact.methods:
+                return f"q|{fact.methods[attr]}"
+        # Attributes only assigned in methods (self.x = ...) live on the class itself.
+        if f"f|{cls}|{attr}" in self.g:
+            return f"f|{cls}|{attr}"
+        return None
+
+    def mro(self, cls: str) -> list[str]:
+        cached = self._mro.get(cls)
+        if cached is not None:
+            return cached
+        self._mro[cls] = [cls]
+        out = [cls]
+        fact = self.p.classes.get(cls)
+        if fact is not None:
+            for b in fact.bases:
+                target = self.resolve(b)
+                if target.startswith("q|"):
+                    for c in self.mro(target[2:]):
+                        if c not in out:
+                            out.append(c)
+        self._mro[cls] = out
+        return out
+
+    def resolve(self, ref) -> str:
+        cached = self._resolved.get(ref)
+        if cached is not None:
+            return cached
+        kind = ref[0]
+        if kind == "n":
+            out = self.resolve_name(ref[1], ref[2]) if ref[1] else f"q|{ref[2]}"
+        elif kind == "a":
+            out = self.attr_of(self.resolve(ref[1]), ref[2])
+        elif kind == "f":
+            out = self.class_member(ref[1], ref[2]) if ref[2] else None
+            if out is None:
+                out = f"f|{ref[1]}|{ref[2]}"
+        elif kind == "c":
+            out = f"c|{ref[1]}"
+        elif kind == "t":
+            out = f"t|{ref[1]}"
+        elif kind == "r":
+            out = f"r|{ref[1]}"
+        else:
+            out = f"{kind}|{ref[1]}"
+        self._resolved[ref] = out
+        return out
+
+    # -- types ----------------------------------------------------------------
+    def type_of(self, node: str) -> str | None:
+        if node in self._types:
+            return self._types[node]
+        self._types[node] = None  # cycle guard
+        t = self._type_of(node)
+        self._types[node] = t
+        return t
+
+    def _type_of(self, node: str) -> str | None:
+        if node.startswith("q|"):
+            return None
+        for texpr in self._type_facts.get(node, ()):
+            t = self._type_from(texpr)
+            if t:
+                return t
+        if node.startswith("f|"):
+            _, cls, attr = node.split("|", 2)
+            for c in self.mro(cls):
+                fact = self.p.classes.get(c)
+                if fact and attr in fact.fields and fact.fields[attr].type_ref is not None:
+                    target = self.resolve(fact.fields[attr].type_ref)
+                    if target.startswith("q|"):
+                        return target[2:]
+        if node.startswith("v|"):
+            _, scope, name = node.split("|", 2)
+            if self.pack.is_logger_name(name):
+                return "logging.Logger"
+        if node.startswith("a|") or node.startswith("f|"):
+            name = node.rsplit("|", 1)[-1]
+            if self.pack.is_logger_name(name):
+                return "logging.Logger"
+        if node.startswith("r|"):
+            fn = self.p.functions.get(node[2:])
+            if fn is not None and fn.returns is not None:
+                target = self.resolve(fn.returns)
+                if target.startswith("q|"):
+                    return target[2:]
+        return None
+
+    def _type_from(self, texpr) -> str | None:
+        kind, ref = texpr
+        if kind == "ann":
+            target = self.resolve(ref)
+            return target[2:] if target.startswith("q|") else None
+        if ref[0] == "c":
+            return self.call_type(ref[1])
+        return self.type_of(self.resolve(ref))
+
+    def call_type(self, call_id: str) -> str | None:
+        node = f"c|{call_id}"
+        if node in self._types:
+            return self._types[node]
+        self._types[node] = None
+        call = self._calls_by_id.get(call_id)
+        t = self._call_type(call) if call is not None else None
+        self._types[node] = t
+        return t
+
+    def _call_type(self, call: CallFact) -> str | None:
+        target = self.resolve(call.func) if call.func is not None else None
+        if target is None:
+            return None
+        if target.startswith("q|"):
+            qual = target[2:]
+            if qual in self.p.classes:
+                return qual
+            fn = self.p.functions.get(qual)
+            if fn is not None:
+                if fn.returns is not None:
+                    r = self.resolve(fn.returns)
+                    if r.startswith("q|"):
+                        return r[2:]
+                return self.type_of(f"r|{qual}")
+            head, _, method = qual.rpartition(".")
+            # Customer.objects.get(), Customer.model_validate(), session.get(Customer, 1)
+            owner = head[: -len(".objects")] if head.endswith(".objects") else head
+            if owner in self.p.classes and (method in ORM_CHAIN or method in CLASS_BUILDERS or head != owner):
+                return owner
+            if method in FETCHERS and call.args:
+                first = self._first_arg_class(call)
+                if first:
+                    return first
+            factory = self.pack.factory_type(qual)
+            if factory:
+                return factory
+            return None
+        # A method called on a value.
+        if call.func[0] == "a":
+            base = self.resolve(call.func[1])
+            method = call.func[2]
+            base_type = self.type_of(base) if not base.startswith("q|") else None
+            if base.startswith("q|"):
+                base_type = None
+            if base_type and base_type in self.p.classes and method in ORM_CHAIN:
+                return base_type
+            if base_type and method in BINDERS:
+                return base_type
+            if base_type:
+                factory = self.pack.factory_type(f"{base_type}.{method}")
+                if factory:
+                    return factory
+            if method in FETCHERS and call.args:
+                return self._first_arg_class(call)
+        return None
+
+    def _first_arg_class(self, call: CallFact) -> str | None:
+        for key, refs in call.args:
+            if key == 0 and len(refs) == 1:
+                target = self.resolve(refs[0])
+                if target.startswith("q|") and target[2:] in self.p.classes:
+                    return target[2:]
+        return None
+
+    # -- edges ----------------------------------------------------------------
+    def add_edge(self, src: str, dst: str, kind: str, desc: str, at, san: int = -1, site=None) -> None:
+        if src == dst:
+            return
+        g = self.g
+        if g.has_edge(src, dst):
+            data = g[src][dst]
+            # Keep the least-sanitised, most direct description.
+            if data["san"] != -1 and san == -1:
+                data.update(k=kind, d=desc, at=at, san=san, site=site)
+            return
+        g.add_edge(src, dst, k=kind, d=desc, at=at, san=san, site=site)
+
+    # -- build ----------------------------------------------------------------
+    def build(self) -> nx.DiGraph:
+        p = self.p
+        self._calls_by_id = {c.id: c for m in p.modules.values() for c in m.calls}
+        self._call_module = {c.id: m for m in p.modules.values() for c in m.calls}
+        for mod in p.modules.values():
+            for ref, texpr in mod.types:
+                if ref[0] in ("n", "f"):
+                    self._type_facts[self.resolve(ref)].append(texpr)
+        self._declare_classes()
+        for mod in sorted(p.modules.values(), key=lambda m: m.path):
+            self._module_edges(mod)
+        for mod in sorted(p.modules.values(), key=lambda m: m.path):
+            for call in mod.calls:
+                self._call(call, mod)
+        self._records()
+        return self.g
+
+    def _declare_classes(self) -> None:
+        """Tagged (or personal-looking) fields become sources."""
+        for qual, cls in sorted(self.p.classes.items()):
+            mod = self.p.class_module[qual]
+            for name, fld in cls.fields.items():
+                node = f"f|{qual}|{name}"
+                self.g.add_node(node)
+                cats = self.config_fields.get(f"{qual}.{name}")
+                inferred = False
+                how = "config" if cats else fld.tag
+                if not cats and fld.categories:
+                    cats = tuple(self._category(c, mod, fld.line) for c in fld.categories)
+                    cats = tuple(c for c in cats if c)
+                if not cats and self.infer and not fld.relation and self._looks_like_field(cls, fld):
+                    cat = self.pack.infer_name(name)
+                    if cat:
+                        cats, inferred, how = (cat,), True, "name"
+                if cats:
+                    self.field_categories[(qual, name)] = (cats, inferred)
+                    self.sources[node] = {
+                        "categories": cats, "label": f"{cls.name}.{name}", "inferred": inferred,
+                        "path": mod.path, "line": fld.line, "col": fld.col, "how": how, "class": qual,
+                    }
+
+    def _looks_like_field(self, cls: ClassFact, fld) -> bool:
+        return fld.is_field_call or fld.type_ref is not None or fld.tag != ""
+
+    def _category(self, raw: str, mod: ModuleFacts, line: int) -> str | None:
+        try:
+            return self.pack.normalize_category(raw)
+        except Exception as exc:  # reported as a finding-level config problem
+            self.bad_tags.append((mod.path, line, str(exc)))
+            return None
+
+    def _module_edges(self, mod: ModuleFacts) -> None:
+        resolve = self.resolve
+        for src, dst, desc, line in mod.edges:
+            s, d = resolve(src), resolve(dst)
+            if s.startswith("q|") or d.startswith("q|"):
+                if d.startswith("q|") and not s.startswith("q|"):
+                    continue
+                if s.startswith("q|"):
+                    continue
+            self.add_edge(s, d, INTRA, desc, (mod.path, line))
+        for fact in mod.sources:
+            cats = tuple(c for c in (self._category(c, mod, fact.line) for c in fact.categories) if c) \
+                if not fact.inferred else fact.categories
+            if fact.inferred and not self.infer:
+                continue
+            if not cats:
+                continue
+            node = f"src|{fact.id}"
+            self.sources[node] = {
+                "categories": cats, "label": fact.label, "inferred": fact.inferred,
+                "path": mod.path, "line": fact.line, "col": fact.col,
+                "how": "name" if fact.inferred else "comment",
+            }
+        for sid, dst in mod.source_edges:
+            node = f"src|{sid}"
+            if node in self.sources:
+                self.add_edge(node, resolve(dst), INTRA, "collected", None)
+        for base, attr, line in mod.blanks:
+            if base[0] == "f":
+                continue
+            t = self.type_of(resolve(base))
+            if t in self.p.classes:
+                self.erasures[t].append((mod.path, line, f"blanks .{attr}"))
+
+    # -- calls ----------------------------------------------------------------
+    def callee(self, call: CallFact) -> tuple[str, str]:
+        """("project", scope) | ("class", qual) | ("ext", qualified name) | ("unknown", display)."""
+        func = call.func
+        if func is None:
+            return ("unknown", call.display)
+        if func[0] == "n" and func[1] == "":
+            return ("ext", func[2])
+        target = self.resolve(func)
+        if target.startswith("q|"):
+            qual = target[2:]
+            if qual in self.p.functions:
+                return ("project", qual)
+            if qual in self.p.classes:
+                return ("class", qual)
+            return ("ext", self._external_method(qual))
+        if func[0] == "a":
+            base = self.resolve(func[1])
+            t = self.type_of(base) if not base.startswith("q|") else None
+            if t:
+                if t in self.p.classes:
+                    for c in self.mro(t):
+                        if c not in self.p.classes:
+                            return ("ext", f"{c}.{func[2]}")
+                    for c in self.mro(t):
+                        fact = self.p.classes[c]
+                        for b in fact.bases:
+                            r = self.resolve(b)
+                            if r.startswith("q|") and r[2:] not in self.p.classes:
+                                return ("ext", f"{r[2:]}.{func[2]}")
+                    return ("ext", f"{t}.{func[2]}")
+                return ("ext", f"{t}.{func[2]}")
+        return ("unknown", call.display)
+
+    def _external_method(self, qual: str) -> str:
+        """``shop.models.Customer.objects.create`` stays; external names pass as they are."""
+        return qual
+
+    def _call(self, call: CallFact, mod: ModuleFacts) -> None:
+        kind, target = self.callee(call)
+        result = f"c|{call.id}"
+        at = (mod.path, call.line)
+        self.call_results[call.id] = target
+        self._erasure(call, mod, kind, target)
+        if kind == "project":
+            self._bind(call, mod, target, receiver_bound=self._is_bound_call(call, target))
+            return
+        if kind == "class":
+            self._construct(call, mod, target)
+            return
+        qual = target
+        if call.display == "raise":
+            self._sink(call, mod, "<raise>")
+            return
+        sinks = self.pack.sinks_for(qual) if kind == "ext" else []
+        if sinks:
+            self._sink(call, mod, qual, sinks)
+            return
+        sanitizer_idx = -1
+        if kind in ("ext", "unknown"):
+            name = qual if kind == "ext" else call.display
+            sanitizer = self.pack.sanitizer_for(name)
+            if sanitizer is None and kind == "ext" and "." in name:
+                sanitizer = self.pack.sanitizer_for(name.rsplit(".", 1)[-1])
+            if sanitizer is not None:
+                sanitizer_idx = self.pack.sanitizers.index(sanitizer)
+        desc = f"passed through {call.display}()"
+        if sanitizer_idx != -1:
+            desc = f"{self.pack.sanitizers[sanitizer_idx].kind}ed by {call.display}()".replace("eed", "ed")
+        if call.display.endswith("model_to_dict") or call.display.endswith("model_dump"):
+            if self._selected_fields(call, mod, result):
+                return
+        for key, refs in call.args:
+            for r in refs:
+                self.add_edge(self.resolve(r), result, INTRA, desc, at, sanitizer_idx)
+        if call.receiver is not None:
+            recv = self.resolve(call.receiver)
+            if not recv.startswith("q|"):
+                self.add_edge(recv, result, INTRA, desc, at, sanitizer_idx)
+
+    def _selected_fields(self, call: CallFact, mod: ModuleFacts, result: str) -> bool:
+        """model_to_dict(obj, fields=[...]) / obj.model_dump(include={...}) send only those fields."""
+        chosen = call.consts.get("fields") or call.consts.get("include")
+        if not isinstance(chosen, (tuple, dict)) or not chosen:
+            return False
+        obj = call.receiver if call.display.endswith("model_dump") else next((r[0] for k, r in call.args if k == 0 and r), None)
+        if obj is None:
+            return False
+        t = self.type_of(self.resolve(obj))
+        if t not in self.p.classes:
+            return False
+        for name in chosen:
+            member = self.class_member(t, str(name))
+            if member and member.startswith("f|"):
+                self.add_edge(member, result, INTRA, f"selected field {name}", (mod.path, call.line))
+        return True
+
+    def _is_bound_call(self, call: CallFact, scope: str) -> bool:
+        fn = self.p.functions[scope]
+        if fn.kind not in ("method", "classmethod") or call.func[0] not in ("a", "f"):
+            return False
+        if call.func[0] == "f":
+            return True
+        base = self.resolve(call.func[1])
+        # Class.method(obj, ...) passes self explicitly; obj.method(...) binds it.
+        return not (base.startswith("q|") and base[2:] in self.p.classes and fn.kind == "method")
+
+    def _bind(self, call: CallFact, mod: ModuleFacts, scope: str, receiver_bound: bool) -> None:
+        fn = self.p.functions[scope]
+        params = list(fn.params)
+        at = (mod.path, call.line)
+        bound: dict[str, list] = defaultdict(list)
+        offset = 0
+        if receiver_bound and params:
+            if call.receiver is not None:
+                bound[params[0]].append(call.receiver)
+            offset = 1
+        positional = [p for p in params if not p.startswith("*")]
+        star = next((p[1:] for p in params if p.startswith("*") and not p.startswith("**")), None)
+        dstar = next((p[2:] for p in params if p.startswith("**")), None)
+        for key, refs in call.args:
+            if isinstance(key, int):
+                idx = key + offset
+                if idx < len(positional) and positional[idx] not in fn.params[len(positional):]:
+                    bound[positional[idx]].extend(refs)
+                elif star:
+                    bound[star].extend(refs)
+            elif key == "*":
+                for p in positional[offset:]:
+                    bound[p].extend(refs)
+                if star:
+                    bound[star].extend(refs)
+            elif key == "**":
+                for p in positional[offset:]:
+                    bound[p].extend(refs)
+                if dstar:
+                    bound[dstar].extend(refs)
+            elif key in positional or key in fn.params:
+                bound[key].extend(refs)
+            elif dstar:
+                bound[dstar].extend(refs)
+        name = fn.name if fn.class_qual is None else f"{fn.class_qual.rsplit('.', 1)[-1]}.{fn.name}"
+        for param, refs in bound.items():
+            dst = f"v|{scope}|{param}"
+            for r in refs:
+                src = self.resolve(r)
+                if not src.startswith("q|"):
+                    self.add_edge(src, dst, CALL, f"passed as argument {param} of {name}()", at, site=call.id)
+        self.add_edge(f"r|{scope}", f"c|{call.id}", RETURN, f"returned from {name}()", at, site=call.id)
+        self.call_sites[scope].append(CallSite(call, mod, scope, {k: tuple(v) for k, v in bound.items()}))
+
+    def _construct(self, call: CallFact, mod: ModuleFacts, cls: str) -> None:
+        result = f"c|{call.id}"
+        at = (mod.path, call.line)
+        init = None
+        for c in self.mro(cls):
+            fact = self.p.classes.get(c)
+            if fact and "__init__" in fact.methods:
+                init = fact.methods["__init__"]
+                break
+        short = cls.rsplit(".", 1)[-1]
+        for key, refs in call.args:
+            if isinstance(key, str) and key not in ("*", "**"):
+                member = self.class_member(cls, key)
+                if member and member.startswith("f|"):
+                    for r in refs:
+                        self.add_edge(self.resolve(r), member, INTRA, f"stored as {short}.{key}", at)
+                    continue
+            if init is None:
+                # Without a project __init__ the object keeps what it was given (exceptions do).
+                for r in refs:
+                    self.add_edge(self.resolve(r), result, INTRA, f"passed to {short}()", at)
+        if init is not None:
+            self._bind_init(call, mod, init, result)
+        self.class_writes[cls].append((mod.path, call.line, "constructed"))
+
+    def _bind_init(self, call, mod, init, result) -> None:
+        fn = self.p.functions[init]
+        params = [p for p in fn.params if not p.startswith("*")]
+        at = (mod.path, call.line)
+        for key, refs in call.args:
+            if isinstance(key, int) and key + 1 < len(params):
+                param = params[key + 1]
+            elif isinstance(key, str) and key in params:
+                param = key
+            else:
+                continue
+            for r in refs:
+                src = self.resolve(r)
+                if not src.startswith("q|"):
+                    self.add_edge(src, f"v|{init}|{param}", CALL, f"passed as argument {param} of {fn.name}()", at, site=call.id)
+        self.call_sites[init].append(CallSite(call, mod, init, {}))
+
+    def _sink(self, call: CallFact, mod: ModuleFacts, qual: str, sinks=None) -> None:
+        if sinks is None:
+            sinks = [s for s in self.pack.sinks_for("<raise>")]
+            kind = "log"
+        kind = sinks[0].kind if sinks else "log"
+        node = f"s|{call.id}|{kind}"
+        self.g.add_node(node)
+        at = (mod.path, call.line)
+        label = call.display if qual != "<raise>" else "an exception message"
+        wanted = set()
+        for s in sinks:
+            wanted.update(s.args)
+        if not sinks:
+            wanted = {"*"}
+        for key, refs in call.args:
+            if "*" in wanted or key in wanted or key in ("*", "**"):
+                for r in refs:
+                    src = self.resolve(r)
+                    if not src.startswith("q|"):
+                        self.add_edge(src, node, INTRA, f"passed to {label}", at)
+        if call.receiver is not None and ("receiver" in wanted or kind == "log"):
+            recv = self.resolve(call.receiver)
+            if not recv.startswith("q|"):
+                self.add_edge(recv, node, INTRA, f"logged by {label}" if kind == "log" else f"sent by {label}", at)
+        self.sinks.append(SinkInfo(node, call, mod, kind, qual, list(sinks)))
+
+    def _erasure(self, call: CallFact, mod: ModuleFacts, kind: str, target: str) -> None:
+        """Deletes and blanking updates of a model's records (PII401 reads these)."""
+        if call.func is None or call.func[0] != "a":
+            return
+        method = call.func[2]
+        if method not in ("delete", "update"):
+            return
+        base = self.resolve(call.func[1])
+        cls = None
+        if base.startswith("q|"):
+            owner = base[2:]
+            owner = owner[: -len(".objects")] if owner.endswith(".objects") else owner
+            cls = owner if owner in self.p.classes else None
+        else:
+            cls = self.type_of(base)
+        if method == "delete" and call.args and (cls is None or cls not in self.p.classes):
+            # session.delete(obj)
+            for key, refs in call.args:
+                if key == 0 and refs:
+                    cls = self.type_of(self.resolve(refs[0]))
+        if cls not in self.p.classes:
+            return
+        if method == "update":
+            blanked = [k for k, v in call.consts.items() if v is None or v == ""]
+            if not blanked:
+                return
+            self.erasures[cls].append((mod.path, call.line, f"blanks {', '.join(blanked)}"))
+            return
+        self.erasures[cls].append((mod.path, call.line, method))
+
+    def _records(self) -> None:
+        """A value whose type is a class with personal fields carries the whole record."""
+        personal = defaultdict(list)
+        for (cls, name), (cats, inferred) in self.field_categories.items():
+            personal[cls].append((name, cats, inferred))
+        # Subclasses inherit their bases' personal fields.
+        record_classes = {}
+        for cls in self.p.classes:
+            fields = []
+            for c in self.mro(cls):
+                fields.extend(personal.get(c, ()))
+            if fields:
+                record_classes[cls] = fields
+        self.record_classes = record_classes
+        for cls, fields in record_classes.items():
+            cats = tuple(sorted({c for _, cs, _ in fields for c in cs}))
+            node = f"rec|{cls}"
+            fact = self.p.classes[cls]
+            mod = self.p.class_module[cls]
+            self.sources[node] = {
+                "categories": cats, "label": f"{fact.name} record", "inferred": all(i for _, _, i in fields),
+                "path": mod.path, "line": fact.line, "col": fact.col, "how": "record", "class": cls,
+            }
+        typed = list(self._type_facts) + [f"c|{cid}" for cid in self._calls_by_id]
+        for node in typed:
+            t = self.type_of(node) if not node.startswith("c|") else self.call_type(node[2:])
+            if t in record_classes and (node in self.g or node.startswith("v|") or node.startswith("c|")):
+                self.add_edge(f"rec|{t}", node, INTRA, f"holds a {t.rsplit('.', 1)[-1]} record", None)
+        for fn in self.p.functions.values():
+            for param, ann in fn.annotations.items():
+                t = self.resolve(ann)
+                if t.startswith("q|") and t[2:] in record_classes:
+                    self.add_edge(f"rec|{t[2:]}", f"v|{fn.scope}|{param}", INTRA,
+                                  f"holds a {t[2:].rsplit('.', 1)[-1]} record", None)
