@@ -175,7 +175,9 @@ class FlowIndex:
                 nxt = (src, phase)
                 if nxt not in parent:
                     name = callee.rsplit(".", 1)[-1]
-                    data = {"k": SUMMARY, "d": f"passed through {name}() and returned", "at": None, "san": -1,
+                    call = self.b._calls_by_id[site]
+                    at = (self.b._call_module[site].path, call.line)
+                    data = {"k": SUMMARY, "d": f"passed through {name}() and returned", "at": at, "san": -1,
                             "site": site}
                     parent[nxt] = (state, data)
                     queue.append(nxt)

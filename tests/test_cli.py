@@ -1,0 +1,132 @@
+"""The command as a user runs it: exit codes, formats, selection, noqa, errors."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+MODELS = '''\
+from django.db import models
+
+
+class Customer(models.Model):
+    email = models.EmailField()  # pii: contact.email
+    loyalty_points = models.IntegerField()
+'''
+HELPERS = '''\
+def greeting(value):
+    return "Hello " + value
+'''
+VIEWS = '''\
+import logging
+
+from shop.helpers import greeting
+from .models import Customer
+
+log = logging.getLogger(__name__)
+
+
+def show(pk):
+    customer = Customer.objects.get(pk=pk)
+    log.info(greeting(customer.email))
+    log.info("points: %s", customer.loyalty_points)
+    log.warning(customer.email)  # noqa: PII201
+    log.error(customer.email)  # noqa: PII201 -- support asked for it
+'''
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[tool.pii-lint]\n", encoding="utf-8")
+    pkg = tmp_path / "shop"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "models.py").write_text(MODELS, encoding="utf-8")
+    (pkg / "helpers.py").write_text(HELPERS, encoding="utf-8")
+    (pkg / "views.py").write_text(VIEWS, encoding="utf-8")
+    return tmp_path
+
+
+def test_check_reports_cross_module_flow_and_exits_1(project: Path) -> None:
+    result = run_cli("check", str(project), "--format", "concise", "--no-cache")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines == [
+        "shop/views.py:11:5: PII201 contact.email (Customer.email) reaches logging via log.info [policy 1.4]"
+    ]
+
+
+def test_noqa_with_reason_is_kept_as_suppressed_in_json(project: Path) -> None:
+    result = run_cli("check", str(project), "--format", "json", "--no-cache")
+    data = json.loads(result.stdout)
+    by_line = {f["line"]: f for f in data["findings"]}
+    assert by_line[14]["suppressed"] == {"kind": "noqa", "reason": "support asked for it"}
+    assert 13 not in by_line  # bare noqa drops the finding
+    assert by_line[11]["path_steps"][0]["path"] == "shop/models.py"
+    assert any("greeting" in s["description"] for s in by_line[11]["path_steps"])
+
+
+def test_select_ignore_and_exit_zero(project: Path) -> None:
+    assert run_cli("check", str(project), "--ignore", "PII201", "--no-cache").returncode == 0
+    assert run_cli("check", str(project), "--select", "PII2", "--no-cache").returncode == 1
+    assert run_cli("check", str(project), "--exit-zero", "--no-cache").returncode == 0
+
+
+def test_path_argument_limits_the_report_not_the_analysis(project: Path) -> None:
+    only_helpers = run_cli("check", str(project / "shop" / "helpers.py"), "--format", "concise", "--no-cache")
+    assert only_helpers.returncode == 0 and only_helpers.stdout.strip() == ""
+    only_views = run_cli("check", str(project / "shop" / "views.py"), "--format", "concise", "--no-cache")
+    assert "shop/views.py:11:5: PII201" in only_views.stdout
+
+
+def test_syntax_error_is_pii900_and_the_run_goes_on(project: Path) -> None:
+    (project / "shop" / "broken.py").write_text("def broken(:\n    pass\n", encoding="utf-8")
+    result = run_cli("check", str(project), "--format", "concise", "--no-cache")
+    assert result.returncode == 1
+    assert "shop/broken.py:1:1: PII900" in result.stdout
+    assert "shop/views.py:11:5: PII201" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_cache_gives_the_same_answer(project: Path) -> None:
+    cold = run_cli("check", str(project), "--format", "json")
+    assert (project / ".pii-lint-cache" / ".gitignore").is_file()
+    warm = run_cli("check", str(project), "--format", "json")
+    assert cold.stdout == warm.stdout
+    (project / "shop" / "views.py").write_text(VIEWS.replace("log.info(greeting", "print(greeting"), encoding="utf-8")
+    changed = run_cli("check", str(project), "--format", "concise")
+    assert "via print" in changed.stdout
+
+
+@pytest.mark.parametrize(
+    "pyproject, expected",
+    [
+        ("[tool.pii-lint\n", "TOML error"),
+        ("[tool.pii-lint]\nunknown_key = 1\n", "unknown_key: unknown key"),
+        ("[tool.pii-lint]\ninfer = 3\n", "infer"),
+        ('[tool.pii-lint.fields]\n"shop.models.Customer.email" = "contact.emial"\n', "user.contact.email"),
+        ('[tool.pii-lint]\npack = "./nowhere"\n', "nowhere"),
+    ],
+)
+def test_bad_configuration_is_one_line_and_exit_2(project: Path, pyproject: str, expected: str) -> None:
+    (project / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    result = run_cli("check", str(project), "--no-cache")
+    assert result.returncode == 2
+    err = result.stderr.strip().splitlines()
+    assert len(err) == 1 and expected in err[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_rules_and_explain() -> None:
+    rules = run_cli("rules")
+    assert rules.returncode == 0
+    for code in ("PII101", "PII201", "PII401", "PII900"):
+        assert code in rules.stdout
+    page = run_cli("explain", "PII201")
+    assert page.returncode == 0 and "personal-data-logged" in page.stdout
+    assert run_cli("explain", "PII999").returncode == 2
