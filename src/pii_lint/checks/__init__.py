@@ -6,10 +6,21 @@ A check is a function ``check(ctx) -> Iterable[Finding]`` registered in ``CHECKS
 from __future__ import annotations
 
 from .context import CheckContext
-from . import pii201, pii900
+from . import outbound, pii101, pii103, pii201, pii204, pii205, pii301, pii302, pii401, pii900, storage
 
 CHECKS = {
+    "PII101": pii101.check,
+    "PII102": storage.check_102,
+    "PII103": pii103.check,
     "PII201": pii201.check,
+    "PII202": outbound.check_202,
+    "PII203": outbound.check_203,
+    "PII204": pii204.check,
+    "PII205": pii205.check,
+    "PII301": pii301.check,
+    "PII302": pii302.check,
+    "PII303": storage.check_303,
+    "PII401": pii401.check,
     "PII900": pii900.check,
 }
 

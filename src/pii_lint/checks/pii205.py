@@ -1,0 +1,37 @@
+"""PII205 identity-linkage: passively collected data (device, IP, cookies, browsing)
+joined with identity data in one stored record or outbound payload (policy 1.2)."""
+
+from __future__ import annotations
+
+from .models import stored_models
+
+CODE = "PII205"
+
+
+def check(ctx):
+    pack = ctx.pack
+    passive, identity = pack.info.passive, pack.info.identity
+    b = ctx.builder
+    for cls, fields in stored_models(b).items():
+        cats = {c for _, cs, _ in fields for c in cs}
+        p = sorted(c for c in cats if pack.is_under(c, passive))
+        i = sorted(c for c in cats if pack.is_under(c, identity))
+        if p and i:
+            fact = b.p.classes[cls]
+            yield ctx.declaration_finding(
+                CODE, b.p.class_module[cls].path, fact.line, fact.col,
+                f"{fact.name} stores passive data ({', '.join(c[5:] for c in p)}) beside identity data "
+                f"({', '.join(c[5:] for c in i)})", categories=p + i, source=fact.name)
+    for sink in ctx.sinks("http", "sdk", "storage", "cache", "cookie"):
+        reached = ctx.reaching(sink, CODE)
+        passive_src = [(s, path) for s, path in reached
+                       if any(pack.is_under(c, passive) for c in ctx.sources[s]["categories"])]
+        identity_cats = {c for s, _ in reached for c in ctx.sources[s]["categories"] if pack.is_under(c, identity)}
+        if passive_src and identity_cats:
+            source, path = passive_src[0]
+            info = ctx.sources[source]
+            yield ctx.flow_finding(
+                CODE, sink, source, path,
+                f"{', '.join(c[5:] for c in info['categories'] if pack.is_under(c, passive))} "
+                f"({ctx.describe_source(source)}) is joined with identity data "
+                f"({', '.join(sorted(c[5:] for c in identity_cats))}) in {sink.call.display}")

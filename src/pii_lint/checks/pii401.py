@@ -1,0 +1,42 @@
+"""PII401 no-erasure-path: a stored model holding personal data that no delete or
+anonymise code reaches (policy 1.5)."""
+
+from __future__ import annotations
+
+from .models import field_facts, stored_models
+
+CODE = "PII401"
+
+
+def erasable(builder, models) -> set[str]:
+    """Models with an erasure path: their own, or a cascading foreign key to one that has one."""
+    done = {cls for cls in models if builder.erasures.get(cls)}
+    done |= {cls for cls in builder.erasures if builder.erasures[cls]}
+    changed = True
+    while changed:
+        changed = False
+        for cls in models:
+            if cls in done:
+                continue
+            for _, fld in field_facts(builder, cls):
+                if fld.relation and fld.cascade and fld.type_ref is not None:
+                    target = builder.resolve(fld.type_ref)
+                    if target.startswith("q|") and target[2:] in done:
+                        done.add(cls)
+                        changed = True
+                        break
+    return done
+
+
+def check(ctx):
+    b = ctx.builder
+    models = stored_models(b)
+    ok = erasable(b, models)
+    for cls in models:
+        if cls not in ok:
+            fact = b.p.classes[cls]
+            yield ctx.declaration_finding(
+                CODE, b.p.class_module[cls].path, fact.line, fact.col,
+                f"{fact.name} stores personal data but no code deletes or anonymises its records",
+                source=fact.name,
+            )

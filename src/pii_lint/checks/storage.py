@@ -1,0 +1,42 @@
+"""PII102 credential-stored (policy 1.2) and PII303 bulk-export (policy 1.4): what reaches
+storage and files."""
+
+from __future__ import annotations
+
+from .context import categories_text, short_category
+
+BULK_METHODS = {"writerows", "writelines", "dump", "dumps", "to_csv", "bulk_create"}
+
+
+def check_102(ctx):
+    creds = ctx.pack.info.credentials
+    for sink in ctx.sinks("storage", "cache", "file", "cookie"):
+        for source, path in ctx.reaching(sink, "PII102"):
+            info = ctx.sources[source]
+            bad = [c for c in info["categories"] if ctx.pack.is_under(c, creds)]
+            if bad and info["how"] != "record":
+                yield ctx.flow_finding("PII102", sink, source, path,
+                                       f"{', '.join(short_category(c) for c in bad)} ({ctx.describe_source(source)}) "
+                                       f"is stored by {sink.call.display} without hashing or tokenising", categories=bad)
+
+
+def check_303(ctx):
+    for sink in ctx.sinks("file"):
+        method = sink.call.display.rsplit(".", 1)[-1]
+        if not (sink.call.loop or method in BULK_METHODS):
+            continue
+        reached = ctx.reaching(sink, "PII303")
+        if method in ("dump", "dumps") and not sink.call.loop:
+            # json.dump of one record is not bulk; of a list or queryset it is.
+            reached = [(s, p) for s, p in reached if _through_collection(p)]
+        if reached:
+            source, path = reached[0]
+            info = ctx.sources[source]
+            yield ctx.flow_finding("PII303", sink, source, path,
+                                   f"{categories_text(info)} ({ctx.describe_source(source)}) of many records is "
+                                   f"written out by {sink.call.display}")
+
+
+def _through_collection(path) -> bool:
+    return any(data and ("collected in" in data["d"] or "element of" in data["d"] or "put in a list" in data["d"])
+               for _, data in path) or any(node.startswith("c|") for node, _ in path)

@@ -1,0 +1,105 @@
+"""`pii-lint rules` and `pii-lint explain CODE`: the catalogue and one rule's page.
+
+A rule's page follows ruff's rule docs: a title line (`PII201 personal-data-logged`), the
+summary, the policy clause, then "What it does", "Why is this bad?", "Example" and "Use
+instead". The text is Markdown, which also reads well in a terminal. A rule's `example` and
+`use_instead` are Python source and are fenced as such, unless they carry fences of their own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import textwrap
+
+from ..errors import ConfigError
+from ..packs import Pack, RuleSpec
+
+_HEADERS = ("code", "name", "policy", "enabled", "summary")
+
+
+def render_rules(pack: Pack) -> str:
+    """A table of every rule of ``pack``: code, name, policy clause, enabled, summary."""
+    rows = [
+        (rule.code, rule.name, _policy(rule), "yes" if rule.enabled else "no", _one_line(rule.summary))
+        for rule in sorted(pack.rules.values(), key=lambda r: r.code)
+    ]
+    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(_HEADERS[:-1])]
+
+    def line(cells) -> str:
+        fixed = "  ".join(cell.ljust(w) for cell, w in zip(cells[:-1], widths))
+        return f"{fixed}  {cells[-1]}".rstrip()
+
+    out = [line(_HEADERS), line(tuple("-" * w for w in widths) + ("-" * len(_HEADERS[-1]),))]
+    out.extend(line(row) for row in rows)
+    title = f"Rules of pack {pack.info.name!r}" if pack.info.name else "Rules"
+    return "\n".join([title, "", *out]) + "\n"
+
+
+def render_explain(pack: Pack, code: str) -> str:
+    """The full page of one rule; ``code`` may also be the rule's name (``personal-data-logged``)."""
+    rule = _find(pack, code)
+    docs = rule.docs
+    status = "enabled" if rule.enabled else "disabled in this pack"
+    parts = [
+        f"{rule.code} {rule.name}",
+        "=" * len(f"{rule.code} {rule.name}"),
+        "",
+        _one_line(rule.summary),
+        "",
+        f"Policy clause: {_policy(rule)}",
+        f"Severity: {rule.severity} (security severity {rule.security_severity:g}), "
+        f"precision: {rule.precision}, {status}",
+        "",
+        "## What it does",
+        "",
+        _text(docs.what),
+        "",
+        "## Why is this bad?",
+        "",
+        _text(docs.why),
+        "",
+        "## Example",
+        "",
+        _code(docs.example),
+        "",
+        "## Use instead",
+        "",
+        _code(docs.use_instead),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _find(pack: Pack, code: str) -> RuleSpec:
+    wanted = code.strip()
+    rule = pack.rules.get(wanted.upper())
+    if rule is not None:
+        return rule
+    by_name = {r.name: r for r in pack.rules.values()}
+    if wanted.lower() in by_name:
+        return by_name[wanted.lower()]
+    close = difflib.get_close_matches(wanted.upper(), sorted(pack.rules), n=3, cutoff=0.6)
+    close += [n for n in difflib.get_close_matches(wanted.lower(), sorted(by_name), n=3, cutoff=0.6)]
+    if not close and wanted.upper().startswith("PII") and len(wanted) > 3:
+        # PII2xx: the same hundred
+        close = [c for c in sorted(pack.rules) if c[:4] == wanted.upper()[:4]][:3]
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; known codes: {', '.join(sorted(pack.rules))}"
+    raise ConfigError(f"unknown rule code {code!r} in pack {pack.info.name!r}{hint}")
+
+
+def _policy(rule: RuleSpec) -> str:
+    return "-" if rule.policy.strip() in ("-", "—", "") else rule.policy.strip()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _text(text: str) -> str:
+    return textwrap.dedent(text).strip()
+
+
+def _code(text: str) -> str:
+    body = textwrap.dedent(text).strip("\n").rstrip()
+    if "```" in body:
+        return body
+    return f"```python\n{body}\n```"
