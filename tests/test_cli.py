@@ -14,7 +14,7 @@ MODELS = '''\
 from django.db import models
 
 
-class Customer(models.Model):
+class Customer(models.Model):  # pii-retention: 2y
     email = models.EmailField()  # pii: contact.email
     loyalty_points = models.IntegerField()
 '''
@@ -37,6 +37,10 @@ def show(pk):
     log.info("points: %s", customer.loyalty_points)
     log.warning(customer.email)  # noqa: PII201
     log.error(customer.email)  # noqa: PII201 -- support asked for it
+
+
+def forget(pk):
+    Customer.objects.filter(pk=pk).delete()
 '''
 
 

@@ -254,6 +254,8 @@ class GraphBuilder:
 
     # -- types ----------------------------------------------------------------
     def type_of(self, node: str) -> str | None:
+        if node.startswith("c|"):
+            return self.call_type(node[2:])
         if node in self._types:
             return self._types[node]
         self._types[node] = None  # cycle guard
@@ -497,7 +499,24 @@ class GraphBuilder:
                                 return ("ext", f"{r[2:]}.{func[2]}")
                     return ("ext", f"{t}.{func[2]}")
                 return ("ext", f"{t}.{func[2]}")
+            # client.lists.add_list_member(): the client's type names the whole chain.
+            path = self._external_path(func[1])
+            if path:
+                return ("ext", f"{path}.{func[2]}")
         return ("unknown", call.display)
+
+    def _external_path(self, ref, depth: int = 0) -> str | None:
+        """``mailchimp_marketing.Client.lists`` for ``client.lists`` when client's type is external."""
+        if depth > 8:
+            return None
+        if ref[0] == "a":
+            inner = self._external_path(ref[1], depth + 1)
+            return f"{inner}.{ref[2]}" if inner else None
+        node = self.resolve(ref)
+        if node.startswith("q|"):
+            return None
+        t = self.type_of(node)
+        return t if t and t not in self.p.classes else None
 
     def _external_method(self, qual: str) -> str:
         """``shop.models.Customer.objects.create`` stays; external names pass as they are."""

@@ -176,7 +176,9 @@ def changed_lines(root: Path, base_ref: str) -> dict[str, set[int]]:
     for raw in diff.stdout.splitlines():
         line = raw.decode("utf-8", "surrogateescape")
         if line.startswith("+++ "):
-            target = line[4:]
+            # git ends a name holding a space with a tab (for GNU patch); a name with a
+            # real tab is quoted instead, so dropping one trailing tab is safe.
+            target = line[4:].removesuffix("\t")
             current = None if target == "/dev/null" else _unquote(target)[2:]  # strip "b/"
             continue
         if current is None:

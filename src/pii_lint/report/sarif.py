@@ -84,7 +84,7 @@ def _rule(spec) -> dict:
         "id": spec.code,
         "name": spec.name,
         "shortDescription": {"text": spec.summary},
-        "fullDescription": {"text": docs.what.strip()},
+        "fullDescription": {"text": _unwrap(docs.what)},
         "help": {"text": _help_text(spec), "markdown": _help_markdown(spec)},
         "defaultConfiguration": {"level": _LEVEL.get(spec.severity, "warning")},
         "properties": {
@@ -132,6 +132,12 @@ def _help_markdown(spec) -> str:
     if spec.policy not in ("", "-"):
         parts.append(f"Enforces clause {spec.policy} of the privacy policy.")
     return "\n\n".join(parts)
+
+
+def _unwrap(text: str) -> str:
+    """YAML block text is wrapped at ~90 columns; plain-text viewers wrap themselves."""
+    paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _dedent_block(text: str) -> str:
