@@ -70,12 +70,19 @@ def test_fixture_findings_are_exactly_the_expected_ones(root: Path) -> None:
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("root", PROJECTS, ids=lambda p: p.name)
+def _with_todos() -> list[Path]:
+    out = []
+    for root in PROJECTS:
+        config = load_config(root)
+        if expectations(root, discover(root, config.settings.exclude))["todo"]:
+            out.append(root)
+    return out
+
+
+@pytest.mark.parametrize("root", _with_todos(), ids=lambda p: p.name)
 def test_fixture_known_misses(root: Path) -> None:
     config = load_config(root)
     marks = expectations(root, discover(root, config.settings.exclude))
-    if not marks["todo"]:
-        pytest.skip("no known misses in this fixture project")
     got, _ = reported(root)
     still_missing = marks["todo"] - got
     if still_missing:
@@ -85,4 +92,4 @@ def test_fixture_known_misses(root: Path) -> None:
 
 def test_fixture_projects_exist() -> None:
     names = {p.name for p in PROJECTS}
-    assert {"rules", "shop"} <= names
+    assert "shop" in names

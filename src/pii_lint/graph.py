@@ -97,6 +97,7 @@ class GraphBuilder:
         self._mro: dict[str, list[str]] = {}
         self._qual_cache: dict[str, str] = {}
         self.call_sites: dict[str, list[CallSite]] = defaultdict(list)
+        self._inferred_attrs: list[tuple[str, str]] = []  # untyped `x.email` reads
         self.sinks: list[SinkInfo] = []
         self.call_results: dict[str, str | None] = {}  # call id -> resolved target
         self.erasures: dict[str, list] = defaultdict(list)  # class -> [(path, line, how)]
@@ -195,6 +196,8 @@ class GraphBuilder:
         node = f"a|{base}|{attr}"
         if node not in self.g or not self.g.pred[node]:
             self.add_edge(base, node, INTRA, f"read .{attr}", None)
+            if self.infer and self.pack.infer_name(attr):
+                self._inferred_attrs.append((node, attr))
         return node
 
     def class_member(self, cls: str, attr: str) -> str | None:
@@ -397,7 +400,23 @@ class GraphBuilder:
             for call in mod.calls:
                 self._call(call, mod)
         self._records()
+        self._attribute_sources()
         return self.g
+
+    def _attribute_sources(self) -> None:
+        """``x.email`` on a value of unknown class is personal by its name, where it is read."""
+        for node, attr in self._inferred_attrs:
+            reads = [d["at"] for _, _, d in self.g.out_edges(node, data=True) if d.get("at")]
+            if not reads:
+                continue
+            path, line = min(reads)
+            base = node[2:].rsplit("|", 1)[0].rsplit("|", 1)[-1]
+            src = f"src|{node}"
+            self.sources[src] = {
+                "categories": (self.pack.infer_name(attr),), "label": f"{base}.{attr}", "inferred": True,
+                "path": path, "line": line, "col": 1, "how": "name",
+            }
+            self.add_edge(src, node, INTRA, "collected", None)
 
     def _declare_classes(self) -> None:
         """Tagged (or personal-looking) fields become sources."""
@@ -529,7 +548,16 @@ class GraphBuilder:
         self.call_results[call.id] = target
         self._erasure(call, mod, kind, target)
         if kind == "project":
-            self._bind(call, mod, target, receiver_bound=self._is_bound_call(call, target))
+            sanitizer = self.pack.sanitizer_for(target)
+            self._bind(call, mod, target, receiver_bound=self._is_bound_call(call, target),
+                       returns=sanitizer is None)
+            if sanitizer is not None:
+                idx = self.pack.sanitizers.index(sanitizer)
+                for _, refs in call.args:
+                    for r in refs:
+                        src = self.resolve(r)
+                        if not src.startswith("q|"):
+                            self.add_edge(src, result, INTRA, f"{sanitizer.kind} by {call.display}()", at, idx)
             return
         if kind == "class":
             self._construct(call, mod, target)
@@ -591,7 +619,7 @@ class GraphBuilder:
         # Class.method(obj, ...) passes self explicitly; obj.method(...) binds it.
         return not (base.startswith("q|") and base[2:] in self.p.classes and fn.kind == "method")
 
-    def _bind(self, call: CallFact, mod: ModuleFacts, scope: str, receiver_bound: bool) -> None:
+    def _bind(self, call: CallFact, mod: ModuleFacts, scope: str, receiver_bound: bool, returns: bool = True) -> None:
         fn = self.p.functions[scope]
         params = list(fn.params)
         at = (mod.path, call.line)
@@ -632,8 +660,9 @@ class GraphBuilder:
                 src = self.resolve(r)
                 if not src.startswith("q|"):
                     self.add_edge(src, dst, CALL, f"passed as argument {param} of {name}()", at, site=call.id)
-        self.add_edge(f"r|{scope}", f"c|{call.id}", RETURN, f"returned from {name}()", at, site=call.id)
-        self.call_sites[scope].append(CallSite(call, mod, scope, {k: tuple(v) for k, v in bound.items()}))
+        if returns:
+            self.add_edge(f"r|{scope}", f"c|{call.id}", RETURN, f"returned from {name}()", at, site=call.id)
+        self.call_sites[scope].append(CallSite(call, mod, scope, {k: tuple(v) for k, v in bound.items()} if returns else {}))
 
     def _construct(self, call: CallFact, mod: ModuleFacts, cls: str) -> None:
         result = f"c|{call.id}"
