@@ -399,7 +399,8 @@ def _mermaid(view, analysis) -> str:
 
 # -- html --------------------------------------------------------------------------------
 
-NODE_W, NODE_H, COL_GAP, LANE_GAP, ROW_H = 180, 30, 90, 16, 40
+NODE_W, NODE_H, COL_GAP, LANE_GAP, ROW_H = 190, 32, 70, 12, 42
+ASPECT = 1.6  # width / height the layout aims for
 
 
 def layout(view) -> dict[str, tuple[int, int]]:
@@ -431,7 +432,15 @@ def layout(view) -> dict[str, tuple[int, int]]:
     for n in sorted(nodes, key=lambda n: (nodes[n]["group"], nodes[n]["label"], n)):
         columns[col[n]].append(n)
     _order(columns, g, last)
-    max_rows = max(20, int(len(nodes) ** 0.5 * 1.5))
+    # Tall columns wrap into lanes; the row limit is the smallest that keeps the picture
+    # no wider than a screen's shape, so the overview fills the window.
+    max_rows = 12
+    while max_rows < len(nodes) and _place(columns, last, max_rows)[1] > ASPECT * max_rows * ROW_H:
+        max_rows += 4
+    return _place(columns, last, max_rows)[0]
+
+
+def _place(columns, last, max_rows) -> tuple[dict, int]:
     pos, x = {}, 0
     for c in range(last + 1):
         members = columns.get(c, [])
@@ -441,7 +450,7 @@ def layout(view) -> dict[str, tuple[int, int]]:
         for i, n in enumerate(members):  # i % lanes keeps the vertical order within a column
             pos[n] = (x + (i % lanes) * (NODE_W + LANE_GAP), top + (i // lanes) * ROW_H)
         x += lanes * (NODE_W + LANE_GAP) - LANE_GAP + COL_GAP
-    return pos
+    return pos, x - COL_GAP
 
 
 def _order(columns, g, last) -> None:
