@@ -67,27 +67,10 @@ def test_fixture_findings_are_exactly_the_expected_ones(root: Path) -> None:
         problems.append(_diff("reported but not expected", unexpected, messages))
     if wrongly:
         problems.append(_diff("reported on an `# ok:` line", wrongly, messages))
+    fixed = marks["todo"] & got
+    if fixed:
+        problems.append(_diff("`# todo:` cases now reported: turn them into `# expect:`", fixed))
     assert not problems, "\n".join(problems)
-
-
-def _with_todos() -> list[Path]:
-    out = []
-    for root in PROJECTS:
-        config = load_config(root)
-        if expectations(root, discover(root, config.settings.exclude))["todo"]:
-            out.append(root)
-    return out
-
-
-@pytest.mark.parametrize("root", _with_todos(), ids=lambda p: p.name)
-def test_fixture_known_misses(root: Path) -> None:
-    config = load_config(root)
-    marks = expectations(root, discover(root, config.settings.exclude))
-    got, _ = reported(root)
-    still_missing = marks["todo"] - got
-    if still_missing:
-        pytest.xfail(_diff("known misses", still_missing))
-    pytest.fail(_diff("`# todo:` cases now reported: turn them into `# expect:`", marks["todo"]))
 
 
 def test_fixture_projects_exist() -> None:
