@@ -51,7 +51,13 @@ def render_graph(fmt: str, analysis) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"unknown graph format {fmt!r}; expected one of {', '.join(FORMATS)}")
     view = build_view(analysis)
-    return {"json": _json, "dot": _dot, "graphml": _graphml, "mermaid": _mermaid, "html": _html}[fmt](view, analysis)
+    text = {"json": _json, "dot": _dot, "graphml": _graphml, "mermaid": _mermaid, "html": _html}[fmt](view, analysis)
+    return _printable(text)
+
+
+def _printable(text: str) -> str:
+    """File names that are not UTF-8 arrive as lone surrogates; show them as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 # -- the view -------------------------------------------------------------------------
@@ -64,8 +70,8 @@ def build_view(analysis) -> dict:
         return {"nodes": {}, "edges": {}, "findings": []}
     g = b.g
     sink_nodes = [s.node for s in b.sinks if s.node in g]
-    keep = _closure([n for n in b.sources if n in g], g._succ) & _closure(sink_nodes, g._pred)
-    edges = {(u, v): d for u in keep for v, d in g._succ[u].items() if v in keep}
+    keep = _closure([n for n in b.sources if n in g], g.succ) & _closure(sink_nodes, g.pred)
+    edges = {(u, v): d for u in keep for v, d in g.succ[u].items() if v in keep}
     findings = []
     paths = _FindingPaths(analysis)
     for f in analysis.findings:
@@ -138,8 +144,9 @@ class _FindingPaths:
                             key=lambda s: (s.call.col != loc.col, s.call.display != f.sink, s.node))
         for sink in candidates:
             paths = self._reaching(sink.node, f.code)
-            match = [n for n in paths if (self.b.sources[n]["path"], self.b.sources[n]["line"]) == (first.path, first.line)]
-            match.sort(key=lambda n: (tuple(self.b.sources[n]["categories"]) != tuple(f.categories), len(paths[n]), n))
+            src = self.b.sources
+            match = [n for n in paths if (src[n]["path"], src[n]["line"]) == (first.path, first.line)]
+            match.sort(key=lambda n: (tuple(src[n]["categories"]) != tuple(f.categories), len(paths[n]), n))
             if match:
                 path = paths[match[0]]
                 nodes = [n for n, _ in path]
@@ -228,14 +235,14 @@ class _Namer:
         if info.get("class"):
             return info["class"]
         # A collection point belongs to the function its value is collected into.
-        for nxt in sorted(self.g._succ.get(node, ())):
+        for nxt in sorted(self.g.succ.get(node, ())):
             scope = owner(nxt)
             if scope:
                 return scope
         return self.modules.get(info["path"], info["path"])
 
     def _temp_label(self, node: str) -> str:
-        descs = sorted(d.get("d", "") for d in self.g._pred[node].values())
+        descs = sorted(d.get("d", "") for d in self.g.pred[node].values())
         for desc in descs:
             for prefix, short in TEMP_KINDS:
                 if desc.startswith(prefix):
@@ -249,9 +256,9 @@ class _Namer:
         m = re.search(r"\|([^|]*):(\d+):(\d+):\d+$", node)
         if not m:
             return False
-        line = self.lines.get(m.group(1), int(m.group(2)))
-        col = int(m.group(3))
-        return bool(re.match(r"[rRbB]?[fF]", line[col:col + 2])) if line else False
+        col = int(m.group(3))  # ast columns count UTF-8 bytes
+        start = self.lines.get(m.group(1), int(m.group(2))).encode("utf-8", "surrogateescape")[col:col + 2]
+        return bool(re.match(rb"[rRbB]?[fF]", start))
 
     def _param_at(self, scope: str, name: str, node: str):
         fn = self.b.p.functions.get(scope)
@@ -261,8 +268,8 @@ class _Namer:
 
     def _at(self, node: str):
         """The earliest place a value is set: its in-edges, in its own file when possible."""
-        ats = [d["at"] for d in self.g._pred.get(node, {}).values() if d.get("at")]
-        ats = ats or [d["at"] for d in self.g._succ.get(node, {}).values() if d.get("at")]
+        ats = [d["at"] for d in self.g.pred.get(node, {}).values() if d.get("at")]
+        ats = ats or [d["at"] for d in self.g.succ.get(node, {}).values() if d.get("at")]
         scope = owner(node)
         mod = self.b.p.function_module.get(scope) if scope else None
         path = mod.path if mod is not None else (self.b.p.modules[scope].path if scope in self.b.p.modules else None)
@@ -320,7 +327,9 @@ DOT_STYLE = {
 
 
 def _dot(view, analysis) -> str:
-    on_path = {(p[i], p[i + 1]) for f in view["findings"] for p in [f["path"]] for i in range(len(p) - 1)}
+    on_path = set()
+    for f in view["findings"]:
+        on_path.update(zip(f["path"], f["path"][1:]))
     groups = defaultdict(list)
     for n in view["nodes"].values():
         groups[n["group"]].append(n)
@@ -335,7 +344,8 @@ def _dot(view, analysis) -> str:
             indent = "    "
         for n in groups[group]:
             style = DOT_STYLE.get(n["kind"], "")
-            attrs = f"label={_dot_str(n['label'] + chr(10) + _where(n))}, tooltip={_dot_str(', '.join(n['categories']))}"
+            label, tip = n["label"] + "\n" + _where(n), ", ".join(n["categories"])
+            attrs = f"label={_dot_str(label)}, tooltip={_dot_str(tip)}"
             out.append(f"{indent}{_dot_str(n['id'])} [{attrs}{', ' + style if style else ''}];")
         if group:
             out.append("  }")
@@ -362,7 +372,8 @@ def _graphml(view, analysis) -> str:
 def _mermaid_text(text: str) -> str:
     # Mermaid entity codes: "#" first so the codes written after it stay intact.
     text = str(text).replace("#", "#35;")
-    for ch, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("|", "#124;"), ("`", "#96;")):
+    for ch, code in (('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("|", "#124;"), ("`", "#96;"),
+                     ("[", "#91;"), ("]", "#93;"), ("{", "#123;"), ("}", "#125;")):
         text = text.replace(ch, code)
     return text.replace("\n", " ")
 
@@ -399,7 +410,7 @@ def _mermaid(view, analysis) -> str:
 
 # -- html --------------------------------------------------------------------------------
 
-NODE_W, NODE_H, COL_GAP, LANE_GAP, ROW_H = 190, 32, 70, 12, 42
+NODE_W, NODE_H, COL_GAP, LANE_GAP, ROW_H = 190, 32, 60, 12, 42
 ASPECT = 1.6  # width / height the layout aims for
 
 
@@ -434,10 +445,14 @@ def layout(view) -> dict[str, tuple[int, int]]:
     _order(columns, g, last)
     # Tall columns wrap into lanes; the row limit is the smallest that keeps the picture
     # no wider than a screen's shape, so the overview fills the window.
-    max_rows = 12
-    while max_rows < len(nodes) and _place(columns, last, max_rows)[1] > ASPECT * max_rows * ROW_H:
-        max_rows += 4
-    return _place(columns, last, max_rows)[0]
+    lo, hi = 12, max(12, len(nodes))  # width shrinks as rows grow: bisect
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _place(columns, last, mid)[1] > ASPECT * mid * ROW_H:
+            lo = mid + 1
+        else:
+            hi = mid
+    return _place(columns, last, lo)[0]
 
 
 def _place(columns, last, max_rows) -> tuple[dict, int]:
@@ -459,11 +474,11 @@ def _order(columns, g, last) -> None:
         forward = sweep % 2 == 0
         cols = range(1, last + 1) if forward else range(last - 1, -1, -1)
         index = {n: i - len(m) / 2 for m in columns.values() for i, n in enumerate(m)}
+        def bary(n):
+            ys = [index[m] for m in (g.predecessors(n) if forward else g.successors(n))]
+            return sum(ys) / len(ys) if ys else index[n]
+
         for c in cols:
-            def bary(n, c=c):
-                nbrs = g.predecessors(n) if forward else g.successors(n)
-                ys = [index[m] for m in nbrs if m in index]
-                return sum(ys) / len(ys) if ys else index[n]
             columns[c].sort(key=bary)
             index.update({n: i - len(columns[c]) / 2 for i, n in enumerate(columns[c])})
 
@@ -486,7 +501,7 @@ def _html(view, analysis) -> str:
         "edges": [[index[e["source"]], index[e["target"]], e["label"], e["file"] or "", e["line"] or 0]
                   for e in view["edges"].values()],
         "findings": [dict(f, path=[index[n] for n in f["path"] if n in index]) for f in view["findings"]],
-        "root": root.name if root else "",
+        "root": root.resolve().name if root else "",
     }
     # "<" only occurs inside JSON strings, so \u003c keeps the data from closing the script tag.
     blob = json.dumps(data, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e")
