@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import random
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from pii_lint.findings import Finding, Location, Step, Suppression
@@ -17,38 +14,12 @@ from pii_lint.packs import load_pack
 from pii_lint.report import FORMATS, render
 from pii_lint.report.github import MAX_PER_LEVEL, annotation, escape_data, escape_property
 
-TESTS = Path(__file__).resolve().parent
-SCHEMA = TESTS / "artifacts" / "sarif-2.1.0-rtm.5.json"
-FETCH = TESTS / "support" / "fetch_sarif_schema.sh"
+from conftest import validate_sarif
+
 VERSION = "0.1.0"
 
 
 # -- fixtures ---------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def sarif_schema() -> dict:
-    """The official SARIF 2.1.0 schema, fetched once with npm when missing.
-
-    Missing schema is a failure, not a skip: a SARIF test that silently does not run
-    would let invalid logs reach code scanning. PII_LINT_OFFLINE=1 allows skipping.
-    """
-    if not SCHEMA.is_file():
-        proc = subprocess.run(["sh", str(FETCH)], capture_output=True, text=True, timeout=300)
-        if proc.returncode != 0 or not SCHEMA.is_file():
-            why = (f"cannot fetch the SARIF schema with {FETCH} (exit {proc.returncode}): "
-                   f"{proc.stderr.strip()[-500:]}")
-            if os.environ.get("PII_LINT_OFFLINE") == "1":
-                pytest.skip(why)
-            pytest.fail(why)
-    return json.loads(SCHEMA.read_text(encoding="utf-8"))
-
-
-def validate_sarif(log: dict, schema: dict) -> None:
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    errors = sorted(cls(schema).iter_errors(log), key=lambda e: list(e.path))
-    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
 
 
 @pytest.fixture(scope="module")

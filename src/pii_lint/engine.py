@@ -55,7 +55,7 @@ def discover(root: Path, excludes: list[str]) -> list[str]:
             and not is_excluded(f"{rel_dir}/{d}/" if rel_dir else f"{d}/", excludes)
         )
         for name in sorted(filenames):
-            if name.endswith(".py") or name.endswith(".pyi") and False:
+            if name.endswith(".py"):
                 rel = f"{rel_dir}/{name}" if rel_dir else name
                 if not is_excluded(rel, excludes):
                     out.append(rel)

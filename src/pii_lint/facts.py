@@ -64,6 +64,7 @@ class ClassFact:
     fields: dict[str, FieldFact] = field(default_factory=dict)
     methods: dict[str, str] = field(default_factory=dict)  # name -> function scope
     attr_types: dict[str, tuple] = field(default_factory=dict)  # self.x = <typed value>
+    instance_attrs: set[str] = field(default_factory=set)  # self.x = ... in methods
     retention: str | None = None
     tablename: bool = False
     meta_abstract: bool = False
@@ -532,6 +533,7 @@ class _Extractor:
                 name = getattr(sub, "name", None)
                 if isinstance(sub, (ast.MatchAs, ast.MatchStar)) and name:
                     self.flow_all(refs, ("n", ctx.scope, name), f"matched as {name}", case.pattern.lineno)
+                    self.maybe_infer(sub, name, ("n", ctx.scope, name), name)
             if case.guard is not None:
                 self.expr(case.guard, ctx)
             self.block(case.body, ctx)
@@ -703,6 +705,9 @@ class _Extractor:
             return ("n", ctx.scope, target.id)
         if isinstance(target, ast.Attribute):
             if ctx.self_name and isinstance(target.value, ast.Name) and target.value.id == ctx.self_name:
+                cls = self.f.classes.get(ctx.class_qual)
+                if cls is not None:
+                    cls.instance_attrs.add(target.attr)
                 return ("f", ctx.class_qual, target.attr)
             base = self.expr(target.value, ctx)
             return ("a", base[0], target.attr) if len(base) == 1 else None
@@ -711,6 +716,11 @@ class _Extractor:
         return None
 
     def assign(self, target, refs, value, ctx: _Ctx, stmt, tags, desc: str = "assigned to") -> None:
+        if isinstance(target, (ast.Tuple, ast.List)) and refs and target.elts and _returns_pair(value):
+            # obj, created = Model.objects.get_or_create(...)
+            first = self.target_ref(target.elts[0], ctx)
+            if first is not None:
+                self.f.types.append((first, ("ref", refs[0])))
         if isinstance(target, (ast.Tuple, ast.List)):
             values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) else None
             for i, elt in enumerate(target.elts):
@@ -977,6 +987,8 @@ class _Extractor:
                     base = refs[0] if len(refs) == 1 else (self.temp(func.value, refs, "combined") or [None])[0]
                 receiver = base
                 fref = ("a", base, func.attr) if base is not None else None
+        elif isinstance(func, ast.Name) and ctx.self_name and func.id == ctx.self_name and ctx.class_qual:
+            fref = ("k", ctx.class_qual)  # cls(...) in a classmethod
         else:
             fref = self.callee_ref(func, ctx)
         args = []
@@ -1035,6 +1047,12 @@ def _collect_strings(node, strings: list, names: list) -> None:
             d = _dotted(sub)
             if d:
                 names.append(d)
+
+
+def _returns_pair(node) -> bool:
+    call = _call_result(node)
+    return call is not None and isinstance(call.func, ast.Attribute) and call.func.attr in (
+        "get_or_create", "update_or_create")
 
 
 def _call_result(node):

@@ -166,6 +166,9 @@ class FlowIndex:
                     nxt = (src, ASCENDING)
                 else:
                     nxt = (src, phase)
+                if nxt[1] == ASCENDING and self._owner(src) is None:
+                    # Fields and module values are shared by every caller: the calling context is gone.
+                    nxt = (src, DESCENDING)
                 if nxt not in parent:
                     parent[nxt] = (state, data)
                     queue.append(nxt)

@@ -38,6 +38,10 @@ construct objects query""".split())
 # Calls that fetch a model instance given the class as first argument.
 FETCHERS = frozenset({"get", "get_object_or_404", "get_list_or_404", "query", "scalars", "select", "merge", "refresh"})
 # Logger methods that return a logger carrying extra context.
+# Celery: queuing a task calls it later with the same arguments.
+TASK_QUEUERS = frozenset({"delay", "apply_async", "s", "si", "signature"})
+# Methods whose result is a count or a flag, not the data they touch.
+NO_DATA_METHODS = frozenset({"delete", "count", "exists", "update", "save", "full_clean", "clear"})
 BINDERS = frozenset({"bind", "new", "opt", "patch", "getChild", "with_fields", "contextualize", "bind_contextvars"})
 
 
@@ -98,6 +102,7 @@ class GraphBuilder:
         self._qual_cache: dict[str, str] = {}
         self.call_sites: dict[str, list[CallSite]] = defaultdict(list)
         self._inferred_attrs: list[tuple[str, str]] = []  # untyped `x.email` reads
+        self._record_class_cache: dict[str, bool] = {}
         self.sinks: list[SinkInfo] = []
         self.call_results: dict[str, str | None] = {}  # call id -> resolved target
         self.erasures: dict[str, list] = defaultdict(list)  # class -> [(path, line, how)]
@@ -190,9 +195,10 @@ class GraphBuilder:
             member = self.class_member(t, attr)
             if member:
                 return member
-            node = f"a|{base}|{attr}"
-            self.g.add_node(node)  # typed value, unknown attribute: nothing personal flows
-            return node
+            if self._is_record_class(t):
+                node = f"a|{base}|{attr}"
+                self.g.add_node(node)  # a record's non-personal attribute (customer.pk): nothing flows
+                return node
         node = f"a|{base}|{attr}"
         if node not in self.g or not self.g.pred[node]:
             self.add_edge(base, node, INTRA, f"read .{attr}", None)
@@ -200,12 +206,20 @@ class GraphBuilder:
                 self._inferred_attrs.append((node, attr))
         return node
 
+    def _is_record_class(self, cls: str) -> bool:
+        cached = self._record_class_cache.get(cls)
+        if cached is None:
+            cached = any((c, f) in self.field_categories for c in self.mro(cls)
+                         for f in (self.p.classes[c].fields if c in self.p.classes else ()))
+            self._record_class_cache[cls] = cached
+        return cached
+
     def class_member(self, cls: str, attr: str) -> str | None:
         for c in self.mro(cls):
             fact = self.p.classes.get(c)
             if fact is None:
                 continue
-            if attr in fact.fields or attr in fact.attr_types:
+            if attr in fact.fields or attr in fact.attr_types or attr in fact.instance_attrs:
                 return f"f|{c}|{attr}"
             if attr in fact.methods:
                 return f"q|{fact.methods[attr]}"
@@ -244,6 +258,8 @@ class GraphBuilder:
             out = self.class_member(ref[1], ref[2]) if ref[2] else None
             if out is None:
                 out = f"f|{ref[1]}|{ref[2]}"
+        elif kind == "k":
+            out = f"q|{ref[1]}"
         elif kind == "c":
             out = f"c|{ref[1]}"
         elif kind == "t":
@@ -501,6 +517,9 @@ class GraphBuilder:
                 return ("project", qual)
             if qual in self.p.classes:
                 return ("class", qual)
+            head, _, method = qual.rpartition(".")
+            if method in TASK_QUEUERS and head in self.p.functions:
+                return ("task", head)
             return ("ext", self._external_method(qual))
         if func[0] == "a":
             base = self.resolve(func[1])
@@ -562,6 +581,12 @@ class GraphBuilder:
         if kind == "class":
             self._construct(call, mod, target)
             return
+        if kind == "task":
+            if call.func[2] == "apply_async":
+                self.call_sites[target].append(CallSite(call, mod, target, {}))
+            else:
+                self._bind(call, mod, target, receiver_bound=False, returns=False)
+            return
         qual = target
         if call.display == "raise":
             self._sink(call, mod, "<raise>")
@@ -584,6 +609,8 @@ class GraphBuilder:
         if call.display.endswith("model_to_dict") or call.display.endswith("model_dump"):
             if self._selected_fields(call, mod, result):
                 return
+        if call.func is not None and call.func[0] == "a" and call.func[2] in NO_DATA_METHODS:
+            return
         for key, refs in call.args:
             for r in refs:
                 self.add_edge(self.resolve(r), result, INTRA, desc, at, sanitizer_idx)
@@ -595,7 +622,8 @@ class GraphBuilder:
     def _selected_fields(self, call: CallFact, mod: ModuleFacts, result: str) -> bool:
         """model_to_dict(obj, fields=[...]) / obj.model_dump(include={...}) send only those fields."""
         chosen = call.consts.get("fields") or call.consts.get("include")
-        if not isinstance(chosen, (tuple, dict)) or not chosen:
+        excluded = call.consts.get("exclude")
+        if not (isinstance(chosen, (tuple, dict)) and chosen) and not (isinstance(excluded, (tuple, dict)) and excluded):
             return False
         obj = call.receiver if call.display.endswith("model_dump") else next((r[0] for k, r in call.args if k == 0 and r), None)
         if obj is None:
@@ -603,6 +631,9 @@ class GraphBuilder:
         t = self.type_of(self.resolve(obj))
         if t not in self.p.classes:
             return False
+        if not chosen:
+            fields = {f for c in self.mro(t) if c in self.p.classes for f in self.p.classes[c].fields}
+            chosen = sorted(fields - {str(x) for x in excluded})
         for name in chosen:
             member = self.class_member(t, str(name))
             if member and member.startswith("f|"):

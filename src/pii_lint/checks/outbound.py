@@ -10,10 +10,15 @@ from .recipients import destination
 def check_202(ctx):
     for sink in ctx.sinks("http", "sdk"):
         dest = destination(ctx, sink)
-        if not dest.declared:
-            continue
         for source, path in ctx.reaching(sink, "PII202"):
             info = ctx.sources[source]
+            if not dest.declared:
+                # Any third party: a whole record is more than any service needs.
+                if info["how"] == "record":
+                    yield ctx.flow_finding("PII202", sink, source, path,
+                                           f"the whole {info['label']} ({categories_text(info)}) is sent to "
+                                           f"{dest.name or 'an unresolved host'}")
+                continue
             outside = [c for c in info["categories"] if not ctx.pack.is_under(c, list(dest.allow))]
             if info["how"] == "record" and outside:
                 yield ctx.flow_finding("PII202", sink, source, path,

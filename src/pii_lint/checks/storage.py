@@ -28,7 +28,7 @@ def check_303(ctx):
         reached = ctx.reaching(sink, "PII303")
         if method in ("dump", "dumps") and not sink.call.loop:
             # json.dump of one record is not bulk; of a list or queryset it is.
-            reached = [(s, p) for s, p in reached if _through_collection(p)]
+            reached = [(s, p) for s, p in reached if _through_collection(ctx, p)]
         if reached:
             source, path = reached[0]
             info = ctx.sources[source]
@@ -37,6 +37,18 @@ def check_303(ctx):
                                    f"written out by {sink.call.display}")
 
 
-def _through_collection(path) -> bool:
-    return any(data and ("collected in" in data["d"] or "element of" in data["d"] or "put in a list" in data["d"])
-               for _, data in path) or any(node.startswith("c|") for node, _ in path)
+MANY = ("collected in", "element of", "put in a list")
+QUERYSETS = {"all", "filter", "exclude", "values", "values_list", "order_by", "iterator", "scalars"}
+
+
+def _through_collection(ctx, path) -> bool:
+    """The value came from many records: a loop, a comprehension, a list or a queryset."""
+    calls = ctx.builder._calls_by_id
+    for node, data in path:
+        if data and any(word in data["d"] for word in MANY):
+            return True
+        if node.startswith("c|"):
+            call = calls.get(node[2:])
+            if call is not None and call.display.rsplit(".", 1)[-1] in QUERYSETS:
+                return True
+    return False
