@@ -76,3 +76,30 @@ def test_fixture_findings_are_exactly_the_expected_ones(root: Path) -> None:
 def test_fixture_projects_exist() -> None:
     names = {p.name for p in PROJECTS}
     assert "shop" in names
+
+
+def test_every_code_has_focused_positive_and_negative_cases() -> None:
+    """fixtures/rules (and fixtures/suggest for PII103) hold >= 3 expect and >= 2 ok per code."""
+    from pii_lint.packs import load_pack
+
+    counts: dict[tuple[str, str], int] = {}
+    for name in ("rules", "suggest"):
+        root = FIXTURES / name
+        marks = expectations(root, discover(root, load_config(root).settings.exclude))
+        for kind in ("expect", "ok"):
+            for _, _, code in marks[kind]:
+                counts[(kind, code)] = counts.get((kind, code), 0) + 1
+    thin = [code for code in sorted(load_pack("shop").rules)
+            if counts.get(("expect", code), 0) < 3 or counts.get(("ok", code), 0) < 2]
+    assert not thin, f"codes with too few fixture cases: {thin}"
+
+
+def test_the_sample_shop_fires_every_code_and_crosses_modules() -> None:
+    root = FIXTURES / "shop"
+    config = load_config(root)
+    analysis = analyse(config, load_pack(config.settings.pack, root), use_cache=False)
+    codes = {f.code for f in analysis.findings}
+    assert codes >= {"PII101", "PII102", "PII201", "PII202", "PII203", "PII204", "PII205", "PII301", "PII302",
+                     "PII303", "PII401"}
+    crossing = [f for f in analysis.findings if f.code == "PII201" and len({s.location.path for s in f.steps}) >= 3]
+    assert len(crossing) >= 3, [f.message for f in crossing]
