@@ -28,7 +28,7 @@ class FactCache:
         self.salt = f"{FORMAT}\x00{__version__}\x00{pack_digest}".encode()
         self.writable = True
 
-    def _key(self, rel: str, module: str) -> str | None:
+    def key(self, rel: str, module: str) -> str | None:
         try:
             data = (self.root / rel).read_bytes()
         except OSError:
@@ -38,25 +38,31 @@ class FactCache:
         h.update(data)
         return h.hexdigest()
 
+    def project_key(self, file_keys: list, settings_json: str) -> str | None:
+        """One key for the whole project's findings: every file's key plus the settings."""
+        if any(k is None for _, k in file_keys):
+            return None
+        h = hashlib.sha256(self.salt + b"\x00project\x00" + settings_json.encode())
+        for rel, key in file_keys:
+            h.update(f"{rel}\x00{key}\x00".encode("utf-8", "surrogateescape"))
+        return "p" + h.hexdigest()[1:]
+
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.pickle"
 
-    def get(self, rel: str, module: str):
-        key = self._key(rel, module)
+    def get(self, key: str | None):
+        """The value stored under ``key``, or None when missing, truncated or foreign."""
         if key is None:
             return None
         try:
             with open(self._path(key), "rb") as fh:
-                stored_key, facts = pickle.load(fh)
+                stored_key, value = pickle.load(fh)
         except Exception:  # missing, truncated or from another version: recompute
             return None
-        return facts if stored_key == key else None
+        return value if stored_key == key else None
 
-    def put(self, rel: str, module: str, facts) -> None:
-        if not self.writable:
-            return
-        key = self._key(rel, module)
-        if key is None:
+    def put(self, key: str | None, value) -> None:
+        if not self.writable or key is None:
             return
         target = self._path(key)
         try:
@@ -64,7 +70,7 @@ class FactCache:
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pickle")
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    pickle.dump((key, facts), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, target)
             except BaseException:
                 try:

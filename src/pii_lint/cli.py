@@ -113,12 +113,13 @@ def _load(args):
     return config, pack, report
 
 
-def _analyse(args, config, pack, report):
+def _analyse(args, config, pack, report, need_graph=False):
     from .engine import analyse
 
     jobs = args.jobs or os.cpu_count() or 1
     progress = _progress_bar() if sys.stderr.isatty() and not getattr(args, "debug", False) else None
-    analysis = analyse(config, pack, report_paths=report, jobs=jobs, use_cache=not args.no_cache, progress=progress)
+    analysis = analyse(config, pack, report_paths=report, jobs=jobs, use_cache=not args.no_cache, progress=progress,
+                       need_graph=need_graph)
     if progress:
         progress(None, None)
     return analysis
@@ -153,7 +154,7 @@ def _run(args) -> int:
         validate_against_pack(config, pack)
         analysis = _analyse(args, config, pack, report)
         return _check(args, config, pack, analysis)
-    analysis = _analyse(args, config, pack, report)
+    analysis = _analyse(args, config, pack, report, need_graph=args.command in ("graph", "inventory"))
     if args.command == "baseline":
         from .suppress import write_baseline
 

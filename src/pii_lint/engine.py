@@ -7,15 +7,15 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__
 from .cache import FactCache
-from .checks import run_checks
 from .config import Config
 from .facts import ModuleFacts, extract, module_name_for
-from .findings import Finding, Location, Suppression
-from .flows import FlowIndex
-from .graph import GraphBuilder, Project
+from .findings import Finding, Suppression
+
+if TYPE_CHECKING:
+    from .graph import GraphBuilder
 
 SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".nox", "node_modules",
              ".mypy_cache", ".pytest_cache", ".ruff_cache", ".pii-lint-cache", "site-packages", ".eggs",
@@ -122,15 +122,18 @@ def extract_file(root: Path, rel: str, module: str, infer_name) -> ModuleFacts:
         return facts
 
 
-def collect_facts(root: Path, files: list[str], pack, pack_spec: tuple[str, str | None], *, jobs: int,
-                  use_cache: bool, progress=None) -> list[ModuleFacts]:
+def module_names(root: Path, files: list[str]) -> dict[str, str]:
     package_dirs = _package_dirs(files, root)
-    modules = {rel: module_name_for(rel, package_dirs) for rel in files}
-    cache = FactCache(root, pack.digest) if use_cache else None
+    return {rel: module_name_for(rel, package_dirs) for rel in files}
+
+
+def collect_facts(root: Path, files: list[str], pack, pack_spec: tuple[str, str | None], *, jobs: int,
+                  cache: FactCache | None, keys: dict[str, str | None], progress=None) -> list[ModuleFacts]:
+    modules = module_names(root, files)
     results: dict[str, ModuleFacts] = {}
     todo = []
     for rel in files:
-        facts = cache.get(rel, modules[rel]) if cache else None
+        facts = cache.get(keys.get(rel)) if cache else None
         if facts is not None:
             results[rel] = facts
         else:
@@ -149,30 +152,49 @@ def collect_facts(root: Path, files: list[str], pack, pack_spec: tuple[str, str 
                 progress(i + 1, len(todo))
     if cache:
         for rel in todo:
-            cache.put(rel, modules[rel], results[rel])
+            cache.put(keys.get(rel), results[rel])
     return [results[rel] for rel in files]
 
 
 def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs: int = 1,
-            use_cache: bool = True, progress=None, files: list[str] | None = None) -> Analysis:
-    """The whole project is analysed; findings are kept for ``report_paths`` (all when None)."""
+            use_cache: bool = True, progress=None, files: list[str] | None = None,
+            need_graph: bool = False) -> Analysis:
+    """The whole project is analysed; findings are kept for ``report_paths`` (all when None).
+
+    With the cache, an unchanged project (same files, settings and pack) reuses its last
+    findings; ``need_graph`` asks for the graph too, which is always rebuilt.
+    """
     root = config.root
     settings = config.settings
     if files is None:
         files = discover(root, settings.exclude)
-    pack_spec = (settings.pack, str(root))
-    facts = collect_facts(root, files, pack, pack_spec, jobs=jobs, use_cache=use_cache, progress=progress)
-    project = Project.build(facts)
-    builder = GraphBuilder(project, pack, settings)
-    builder.build()
-    flows = FlowIndex(builder)
-    findings = run_checks(builder, flows, pack, settings, facts)
-    findings = _apply_noqa(findings, facts)
-    findings = _select(findings, settings.select, settings.ignore, pack)
+    cache = FactCache(root, pack.digest) if use_cache else None
+    modules = module_names(root, files)
+    keys = {rel: cache.key(rel, modules[rel]) for rel in files} if cache else {}
+    project_key = cache.project_key(sorted(keys.items()), settings.model_dump_json()) if cache else None
+    builder = None
+    facts: list[ModuleFacts] = []
+    findings = cache.get(project_key) if cache and not need_graph else None
+    if findings is None:
+        # Imported here: an unchanged project answers from the cache without them.
+        from .checks import run_checks
+        from .flows import FlowIndex
+        from .graph import GraphBuilder, Project
+
+        pack_spec = (settings.pack, str(root))
+        facts = collect_facts(root, files, pack, pack_spec, jobs=jobs, cache=cache, keys=keys, progress=progress)
+        builder = GraphBuilder(Project.build(facts), pack, settings)
+        builder.build()
+        findings = run_checks(builder, FlowIndex(builder), pack, settings, facts)
+        findings = _apply_noqa(findings, facts)
+        findings = _select(findings, settings.select, settings.ignore, pack)
+        findings.sort(key=Finding.sort_key)
+        if cache:
+            cache.put(project_key, findings)
     if report_paths is not None:
         wanted = set(report_paths)
-        findings = [f for f in findings if f.location.path in wanted or any(f.location.path.startswith(p.rstrip("/") + "/") for p in wanted)]
-    findings.sort(key=Finding.sort_key)
+        findings = [f for f in findings if f.location.path in wanted
+                    or any(f.location.path.startswith(p.rstrip("/") + "/") for p in wanted)]
     return Analysis(root, findings, builder, facts, len(files))
 
 
@@ -207,16 +229,3 @@ def _select(findings, select, ignore, pack) -> list[Finding]:
             continue
         out.append(f)
     return out
-
-
-def unanalysable(facts: ModuleFacts, pack) -> Finding:
-    rule = pack.rules.get("PII900")
-    return Finding(
-        code="PII900", name=rule.name if rule else "unanalysable-file",
-        message=f"PII900 {facts.path} cannot be analysed: {facts.error}",
-        location=Location(facts.path, facts.error_line, 1), severity="warning", policy="-",
-    )
-
-
-def version_tag() -> str:
-    return __version__

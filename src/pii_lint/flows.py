@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 
-from .graph import CALL, INTRA, RETURN, SUMMARY, GraphBuilder
+from .graph import CALL, RETURN, SUMMARY, GraphBuilder
 
 DESCENDING, ASCENDING = 0, 1
 
