@@ -497,6 +497,19 @@ def test_extends_shop(tmp_path):
     assert child.digest != base.digest
 
 
+def test_child_rule_may_give_only_what_it_changes(tmp_path):
+    folder = _pack(tmp_path / "child", {
+        "pack.yaml": "name: child\nextends: shop\n",
+        "rules/PII201.yaml": "code: PII201\nenabled: false\n",
+        "rules/PII301.yaml": "code: PII301\nseverity: warning\n",
+    })
+    child = load_pack(str(folder))
+    base = load_pack("shop")
+    assert not child.rules["PII201"].enabled
+    assert child.rules["PII201"].docs == base.rules["PII201"].docs
+    assert child.rules["PII301"].severity == "warning" and child.rules["PII301"].enabled
+
+
 def test_unknown_pack_name():
     with pytest.raises(ConfigError) as err:
         load_pack("no-such-pack")

@@ -300,14 +300,14 @@ def _validate(model: type[BaseModel], path: Path, data):
         raise ConfigError(f"{path}: {describe_validation_error(exc)}") from None
 
 
-def _load_folder(folder: Path) -> dict:
-    """Raw validated parts of one pack folder (no inheritance)."""
+def _load_folder(folder: Path, base_rules: dict[str, RuleSpec]) -> dict:
+    """Validated parts of one pack folder. A rule file of a child pack may give only what
+    it changes (``code: PII201`` and ``enabled: false``): the rest comes from the base."""
     parts: dict = {"digest": hashlib.sha256()}
     files = sorted(p for p in folder.rglob("*.yaml") if p.is_file())
     for f in files:
         parts["digest"].update(f.relative_to(folder).as_posix().encode())
         parts["digest"].update(f.read_bytes())
-    parts["info"] = _validate(PackInfo, folder / "pack.yaml", _read_yaml(folder / "pack.yaml"))
     optional = {"taxonomy.yaml": Taxonomy, "names.yaml": Names, "sanitizers.yaml": Sanitizers}
     for filename, model in optional.items():
         path = folder / filename
@@ -315,7 +315,10 @@ def _load_folder(folder: Path) -> dict:
     parts["sinks"] = [_validate(Sinks, p, _read_yaml(p)) for p in sorted((folder / "sinks").glob("*.yaml"))]
     rules: dict[str, RuleSpec] = {}
     for p in sorted((folder / "rules").glob("*.yaml")):
-        rule = _validate(RuleSpec, p, _read_yaml(p))
+        raw = _read_yaml(p)
+        if isinstance(raw, dict) and raw.get("code") in base_rules:
+            raw = {**base_rules[raw["code"]].model_dump(), **raw}
+        rule = _validate(RuleSpec, p, raw)
         if rule.code in rules:
             raise ConfigError(f"{p}: code: duplicate rule code {rule.code} (also in another file of {folder})")
         rules[rule.code] = rule
@@ -332,9 +335,9 @@ def _load_pack_cached(pack: str, relative_to: str | None, _seen: tuple) -> Pack:
     folder = resolve_pack_dir(pack, Path(relative_to) if relative_to else None)
     if folder in _seen:
         raise ConfigError(f"{folder / 'pack.yaml'}: extends: packs extend each other in a loop")
-    parts = _load_folder(folder)
-    info: PackInfo = parts["info"]
+    info = _validate(PackInfo, folder / "pack.yaml", _read_yaml(folder / "pack.yaml"))
     base = load_pack(info.extends, folder, _seen + (folder,)) if info.extends else None
+    parts = _load_folder(folder, base.rules if base else {})
 
     categories = dict(base.categories) if base else {}
     if parts["taxonomy.yaml"]:
