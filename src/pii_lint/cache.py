@@ -21,6 +21,19 @@ CACHE_DIR = ".pii-lint-cache"
 FORMAT = 1
 
 
+class _SafeUnpickler(pickle.Unpickler):
+    """Cache entries are data: only our own fact and finding classes and plain built-ins
+    may be rebuilt, so a planted entry cannot run code."""
+
+    ALLOWED_MODULES = ("pii_lint.facts", "pii_lint.findings")
+    ALLOWED_BUILTINS = frozenset({"set", "frozenset", "slice", "complex", "bytearray"})
+
+    def find_class(self, module: str, name: str):
+        if module in self.ALLOWED_MODULES or (module == "builtins" and name in self.ALLOWED_BUILTINS):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
+
+
 class FactCache:
     def __init__(self, root: Path, pack_digest: str) -> None:
         self.dir = root / CACHE_DIR / "facts"
@@ -56,7 +69,7 @@ class FactCache:
             return None
         try:
             with open(self._path(key), "rb") as fh:
-                stored_key, value = pickle.load(fh)
+                stored_key, value = _SafeUnpickler(fh).load()
         except Exception:  # missing, truncated or from another version: recompute
             return None
         return value if stored_key == key else None

@@ -84,8 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load(args):
-    from .config import find_project_root, load_config, validate_against_pack
-    from .packs import load_pack
+    from .config import find_project_root, load_config, load_project_pack, validate_against_pack
 
     paths = [Path(p) for p in getattr(args, "paths", []) or []]
     for p in paths:
@@ -96,7 +95,7 @@ def _load(args):
     else:
         root = find_project_root(paths)
     config = load_config(root, args.config)
-    pack = load_pack(config.settings.pack, root)
+    pack = load_project_pack(config)
     validate_against_pack(config, pack)
     report = None
     if paths:
@@ -129,16 +128,11 @@ def _run(args) -> int:
     if args.command in ("rules", "explain"):
         from .report.explain import render_explain, render_rules
 
-        if args.config is not None or Path("pyproject.toml").exists():
-            from .config import find_project_root, load_config
-            from .packs import load_pack
+        from .config import find_project_root, load_config, load_project_pack
 
-            root = args.config.resolve().parent if args.config else find_project_root([])
-            pack = load_pack(load_config(root, args.config).settings.pack, root)
-        else:
-            from .packs import load_pack
-
-            pack = load_pack("shop")
+        # The project's own pack when run inside a project, else the bundled one.
+        root = args.config.resolve().parent if args.config else find_project_root([])
+        pack = load_project_pack(load_config(root, args.config))
         text = render_rules(pack) if args.command == "rules" else render_explain(pack, args.code.upper())
         print(text)
         return EXIT_OK
@@ -199,6 +193,8 @@ def _check(args, config, pack, analysis) -> int:
 
 
 def _emit(text: str, output: Path | None) -> None:
+    # File names that are not UTF-8 carry surrogates: print them escaped, never crash.
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if output is None:
         sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
         return

@@ -101,6 +101,19 @@ def load_config(root: Path, config_file: Path | None = None) -> Config:
     return Config(root, settings, path)
 
 
+def load_project_pack(config: Config):
+    """The pack the configuration names; an error says where it was named."""
+    from .packs import load_pack
+
+    try:
+        return load_pack(config.settings.pack, config.root)
+    except ConfigError as exc:
+        # Errors inside a pack name their own file; only a pack that is not found needs ours.
+        if config.source is None or not str(exc).startswith("pack "):
+            raise
+        raise ConfigError(f"{config.source}: [tool.pii-lint] pack: {exc}") from None
+
+
 def validate_against_pack(config: Config, pack) -> None:
     """Categories, SDKs and codes named in the configuration must exist."""
     where = config.source or "configuration"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .cache import FactCache
 from .config import Config
+from .errors import ConfigError
 from .facts import ModuleFacts, extract, module_name_for
 from .findings import Finding, Suppression
 
@@ -57,9 +59,17 @@ def discover(root: Path, excludes: list[str]) -> list[str]:
         for name in sorted(filenames):
             if name.endswith(".py"):
                 rel = f"{rel_dir}/{name}" if rel_dir else name
-                if not is_excluded(rel, excludes):
+                if not is_excluded(rel, excludes) and not _special_file(os.path.join(dirpath, name)):
                     out.append(rel)
     return out
+
+
+def _special_file(path: str) -> bool:
+    """A pipe, socket or device named *.py: reading it could block forever."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False  # broken link or unreadable: reported as PII900 when read
 
 
 def is_excluded(rel: str, excludes: list[str]) -> bool:
@@ -185,6 +195,10 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
         facts = collect_facts(root, files, pack, pack_spec, jobs=jobs, cache=cache, keys=keys, progress=progress)
         builder = GraphBuilder(Project.build(facts), pack, settings)
         builder.build()
+        if builder.bad_tags:
+            path, line, message = sorted(builder.bad_tags)[0]
+            more = f" (and {len(builder.bad_tags) - 1} more)" if len(builder.bad_tags) > 1 else ""
+            raise ConfigError(f"{path}:{line}: `# pii:` tag: {message}{more}")
         findings = run_checks(builder, FlowIndex(builder), pack, settings, facts)
         findings = _apply_noqa(findings, facts)
         findings = _select(findings, settings.select, settings.ignore, pack)

@@ -21,6 +21,7 @@ import ast
 import re
 import sys
 import threading
+import warnings
 from dataclasses import dataclass, field
 
 Ref = tuple
@@ -173,7 +174,7 @@ def extract(source: bytes | str, relpath: str, module: str, infer_name) -> Modul
     """Facts for one file. ``infer_name(name) -> category | None`` is the pack's matcher."""
     facts = ModuleFacts(path=relpath, module=module)
     try:
-        tree = ast.parse(source, filename=relpath, type_comments=False)
+        tree = _parse(source, relpath)
     except SyntaxError as exc:
         facts.error = f"syntax error: {exc.msg}" + (f" (line {exc.lineno})" if exc.lineno else "")
         facts.error_line = 1
@@ -195,6 +196,18 @@ def extract(source: bytes | str, relpath: str, module: str, infer_name) -> Modul
         _run_deep(lambda: _Extractor(facts2, lines, infer_name).run(tree))
         return facts2
     return facts
+
+
+def _parse(source, relpath: str) -> ast.Module:
+    with warnings.catch_warnings():
+        # SyntaxWarnings are about the analysed code, not for our user's terminal.
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(source, filename=relpath)
+        except RecursionError:
+            result: list = []
+            _run_deep(lambda: result.append(ast.parse(source, filename=relpath)))
+            return result[0]
 
 
 def _decode(source: bytes) -> str:
@@ -312,7 +325,8 @@ class _Extractor:
             if text:
                 m = PII_COMMENT.search(text)
                 if m:
-                    return tuple(c.strip() for c in m.group(1).split(",") if c.strip())
+                    # `# pii: name.first (prénom), name.last`: keys are the first word of each part.
+                    return tuple(part.split()[0] for part in m.group(1).split(",") if part.split())
         return ()
 
     def _retention_comment(self, line: int) -> str | None:
@@ -324,6 +338,13 @@ class _Extractor:
         return None
 
     # -- helpers --------------------------------------------------------------
+    def col(self, line: int, offset: int) -> int:
+        """1-based column in characters: ast gives UTF-8 byte offsets."""
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if text.isascii():
+            return offset + 1
+        return len(text.encode("utf-8")[:offset].decode("utf-8", "ignore")) + 1
+
     def new_id(self, node) -> str:
         """Unique in the project; starts with the owning scope (``scope|path:line:col:n``)."""
         self.counter += 1
@@ -350,7 +371,7 @@ class _Extractor:
 
     def add_source(self, node, categories, label: str, inferred: bool, dst: Ref) -> None:
         sid = f"{self.f.path}:{node.lineno}:{node.col_offset}:{label}"
-        self.f.sources.append(SourceFact(sid, node.lineno, node.col_offset + 1, tuple(categories), label, inferred))
+        self.f.sources.append(SourceFact(sid, node.lineno, self.col(node.lineno, node.col_offset), tuple(categories), label, inferred))
         self.f.source_edges.append((sid, dst))
 
     def maybe_infer(self, node, name: str, dst: Ref, label: str) -> None:
@@ -609,7 +630,7 @@ class _Extractor:
         for kw in node.keywords:
             self.expr(kw.value, ctx)
         decorators = tuple(r for r in (self.callee_ref(d.func if isinstance(d, ast.Call) else d, ctx) for d in node.decorator_list) if r)
-        cls = ClassFact(qual, node.name, node.lineno, node.col_offset + 1, bases, decorators)
+        cls = ClassFact(qual, node.name, node.lineno, self.col(node.lineno, node.col_offset), bases, decorators)
         cls.retention = self._retention_comment(node.lineno)
         self.f.classes[qual] = cls
         scope = self.add_scope(qual, "class", ctx.scope)
@@ -640,7 +661,7 @@ class _Extractor:
 
     def class_field(self, name: str, node, annotation, value, ctx: _Ctx, refs) -> None:
         cls = self.f.classes[ctx.class_qual]
-        fact = FieldFact(name, node.lineno, node.col_offset + 1)
+        fact = FieldFact(name, node.lineno, self.col(node.lineno, node.col_offset))
         tags = self._tag_comment(node)
         if tags:
             fact.categories, fact.tag = tags, "comment"
@@ -783,7 +804,7 @@ class _Extractor:
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 try:
                     node = ast.parse(node.value, mode="eval").body
-                except SyntaxError:
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
                     return None
                 continue
             if isinstance(node, ast.Subscript):
@@ -1012,9 +1033,9 @@ class _Extractor:
             _collect_strings(kw.value, strings, names)
         cid = self.new_id(node)
         end_line = getattr(node, "end_lineno", None) or node.lineno
-        end_col = (getattr(node, "end_col_offset", None) or node.col_offset) + 1
+        end_col = self.col(end_line, getattr(node, "end_col_offset", None) or node.col_offset)
         fact = CallFact(
-            cid, ctx.scope, node.lineno, node.col_offset + 1, end_line, end_col,
+            cid, ctx.scope, node.lineno, self.col(node.lineno, node.col_offset), end_line, end_col,
             fref, _short(func), tuple(args), {k: v for k, v in consts.items() if v is not _NOT_LITERAL},
             tuple(None if v is _NOT_LITERAL else v for v in pos_consts), tuple(strings), tuple(names),
             ctx.guards, ctx.loop, receiver,
@@ -1033,8 +1054,8 @@ class _Extractor:
         cid = self.new_id(node)
         self.cur = outer
         self.f.calls.append(CallFact(
-            cid, ctx.scope, node.lineno, node.col_offset + 1, node.end_lineno or node.lineno,
-            (node.end_col_offset or 0) + 1, ("n", "", f"<{display}>"), display, ((0, tuple(refs)),), {}, (None,),
+            cid, ctx.scope, node.lineno, self.col(node.lineno, node.col_offset), node.end_lineno or node.lineno,
+            self.col(node.end_lineno or node.lineno, node.end_col_offset or 0), ("n", "", f"<{display}>"), display, ((0, tuple(refs)),), {}, (None,),
             (), (), ctx.guards, ctx.loop, None,
         ))
 
@@ -1093,4 +1114,9 @@ def _short(node) -> str:
         return f"{_short(node.value)}.{node.attr}"
     if isinstance(node, ast.Subscript):
         return f"{_short(node.value)}[...]"
+    if isinstance(node, ast.JoinedStr):
+        return "f-string"
+    if isinstance(node, ast.Constant):
+        text = repr(node.value)
+        return text if len(text) <= 20 else text[:17] + "..."
     return type(node).__name__.lower()

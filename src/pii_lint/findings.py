@@ -55,7 +55,7 @@ class Finding:
     def fingerprint(self, occurrence: int = 0) -> str:
         """Stable hash of the identity plus the index among identical findings."""
         raw = f"{self.fingerprint_key()}\x1f{occurrence}"
-        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+        return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
     def sort_key(self) -> tuple:
         return (self.location.path, self.location.line, self.location.col, self.code, self.message)

@@ -35,9 +35,8 @@ class PiiLintChecker:
 
 
 def _findings_for(path: Path) -> list:
-    from .config import find_project_root, load_config, validate_against_pack
+    from .config import find_project_root, load_config, load_project_pack, validate_against_pack
     from .engine import analyse, is_excluded
-    from .packs import load_pack
 
     if not path.exists():
         return []
@@ -47,7 +46,7 @@ def _findings_for(path: Path) -> list:
     cached = _ANALYSES.get(key)
     if cached is None:
         config = load_config(root)
-        pack = load_pack(config.settings.pack, root)
+        pack = load_project_pack(config)
         validate_against_pack(config, pack)
         # flake8 -jN already runs one process per core: analyse in this one.
         analysis = analyse(config, pack, jobs=1, use_cache=os.environ.get("PII_LINT_NO_CACHE") is None)

@@ -61,6 +61,8 @@ class Result:
     codes: Counter = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
     pii900_reasons: Counter = field(default_factory=Counter)
+    stderr_lines: int = 0
+    stderr_head: list[str] = field(default_factory=list)
 
 
 # -- getting the code ---------------------------------------------------------------------
@@ -213,6 +215,9 @@ def check_corpus(name: str, root: Path, jobs: int) -> Result:
         result.problems.append(f"exit status {proc.returncode} despite --exit-zero")
     if "Traceback" in proc.stderr:
         result.problems.append(f"traceback on stderr:\n{proc.stderr[-4000:]}")
+    elif proc.stderr.strip():  # not a failure, but worth seeing (SyntaxWarnings of analysed code...)
+        result.stderr_lines = len(proc.stderr.strip().splitlines())
+        result.stderr_head = proc.stderr.strip().splitlines()[:3]
     try:
         doc = json.loads(proc.stdout)
         findings = doc["findings"]
@@ -273,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r.seconds:.1f} s; findings: {codes}", flush=True)
             for reason, n in r.pii900_reasons.most_common(8):
                 print(f"    PII900 x{n}: {reason}")
+            if r.stderr_lines:
+                print(f"    note: {r.stderr_lines} line(s) on stderr, first: {r.stderr_head}")
 
     print()
     print(f"{'corpus':8} {'files':>6} {'PII900':>7} {'seconds':>8}  findings")
