@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from pii_lint.config import load_config
 from pii_lint.engine import analyse
+from pii_lint.errors import ConfigError
 from pii_lint.facts import extract
 from pii_lint.packs import load_pack
 
@@ -232,7 +233,13 @@ def mangled_projects(draw):
 @given(case=mangled_projects())
 def test_mangled_shop_code_never_crashes(case) -> None:
     target, applied, files = case
-    analysis = _run_project(files)
+    try:
+        analysis = _run_project(files)
+    except ConfigError as exc:
+        # A cut through `# pii: contact.email` leaves an unknown category: by design a
+        # configuration error naming the file and line, not a crash.
+        assert str(exc).startswith(f"{target}:") and "`# pii:` tag" in str(exc), (applied, str(exc))
+        return
     _assert_locations(analysis.findings, files)
     mine = [f for f in analysis.findings if f.location.path == target]
     if _parses(files[target]):
