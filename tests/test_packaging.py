@@ -1,0 +1,43 @@
+"""The wheel carries the rule packs and the page template, and runs from anywhere."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from conftest import FIXTURES, REPO
+
+
+def test_wheel_ships_packs_and_runs_from_another_folder(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
+                           capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, build.stderr
+    wheel = next(dist.glob("pii_policy_lint-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("pii_lint/bundled_rules/shop/pack.yaml", "pii_lint/bundled_rules/shop/rules/PII201.yaml",
+                   "pii_lint/bundled_rules/shop/sinks/log.yaml", "pii_lint/report/graph_page.html",
+                   "pii_lint/markers.py"):
+        assert needed in names, needed
+    assert not any(n.startswith(("fixtures/", "tests/", "rules/")) for n in names)
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "pii-lint = pii_lint.cli:main" in text and "PII = pii_lint.flake8_plugin:PiiLintChecker" in text
+
+    # Run the unpacked wheel (not this checkout) from an unrelated folder.
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    run = subprocess.run([sys.executable, "-c", "import sys, pii_lint.cli; sys.exit(pii_lint.cli.main())",
+                          "check", str(FIXTURES / "shop"), "--no-cache", "--format", "concise"],
+                         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stderr
+    assert "PII201" in run.stdout
+    probe = subprocess.run([sys.executable, "-c", "import pii_lint; print(pii_lint.__file__)"], cwd=elsewhere,
+                           env=env, capture_output=True, text=True)
+    assert probe.stdout.startswith(str(site))
