@@ -157,6 +157,11 @@ class _Ctx:
         self.loop = loop
         self.func = func
 
+    def inner(self, guards=None, loop=None) -> "_Ctx":
+        """The same scope under more guards or one loop deeper."""
+        return _Ctx(self.scope, self.class_qual, self.self_name, self.guards if guards is None else guards,
+                    self.loop if loop is None else loop, self.func)
+
 
 def module_name_for(relpath: str, package_dirs: set[str]) -> str:
     """Dotted module name: the path below the outermost folder that is not a package."""
@@ -182,9 +187,7 @@ def extract(source: bytes | str, relpath: str, module: str, infer_name) -> Modul
     except (ValueError, MemoryError, RecursionError) as exc:
         facts.error = f"cannot parse: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
         return facts
-    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
-    if isinstance(source, bytes):
-        text = _decode(source)
+    text = _decode(source) if isinstance(source, bytes) else source
     lines = text.splitlines()
     facts.lines = len(lines)
     try:
@@ -424,7 +427,7 @@ class _Extractor:
         guards = ctx.guards
         for stmt in body:
             if guards is not ctx.guards:
-                ctx = _Ctx(ctx.scope, ctx.class_qual, ctx.self_name, guards, ctx.loop, ctx.func)
+                ctx = ctx.inner(guards=guards)
             self.stmt(stmt, ctx)
             # `if not consent: return` guards everything after it in the block.
             if isinstance(stmt, ast.If) and _exits(stmt.body) and not stmt.orelse:
@@ -504,13 +507,13 @@ class _Extractor:
     def s_If(self, node, ctx):
         self.expr(node.test, ctx)
         names = tuple(_test_names(node.test))
-        inner = _Ctx(ctx.scope, ctx.class_qual, ctx.self_name, ctx.guards + names, ctx.loop, ctx.func)
+        inner = ctx.inner(guards=ctx.guards + names)
         self.block(node.body, inner)
         self.block(node.orelse, inner if names else ctx)
 
     def s_While(self, node, ctx):
         self.expr(node.test, ctx)
-        inner = _Ctx(ctx.scope, ctx.class_qual, ctx.self_name, ctx.guards, ctx.loop + 1, ctx.func)
+        inner = ctx.inner(loop=ctx.loop + 1)
         self.block(node.body, inner)
         self.block(node.orelse, ctx)
 
@@ -521,7 +524,7 @@ class _Extractor:
         if tref is not None:
             for r in refs:
                 self.f.types.append((tref, ("ref", r)))
-        inner = _Ctx(ctx.scope, ctx.class_qual, ctx.self_name, ctx.guards, ctx.loop + 1, ctx.func)
+        inner = ctx.inner(loop=ctx.loop + 1)
         self.block(node.body, inner)
         self.block(node.orelse, ctx)
 
@@ -856,10 +859,9 @@ class _Extractor:
             return []
         if len(base) > 1:
             base = self.temp(node.value, base, "combined")
-        ref = ("a", base[0], node.attr)
-        if node.attr in ("__dict__",):
-            return [base[0]]
-        return [ref]
+        if node.attr == "__dict__":
+            return [base[0]]  # the whole object
+        return [("a", base[0], node.attr)]
 
     def e_Subscript(self, node, ctx):
         base = self.expr(node.value, ctx)
@@ -952,7 +954,7 @@ class _Extractor:
                     self.f.types.append((tref, ("ref", r)))
             for cond in gen.ifs:
                 self.expr(cond, ctx)
-        loop_ctx = _Ctx(ctx.scope, ctx.class_qual, ctx.self_name, ctx.guards, ctx.loop + 1, ctx.func)
+        loop_ctx = ctx.inner(loop=ctx.loop + 1)
         refs = []
         for e in elts:
             refs.extend(self.expr(e, loop_ctx))

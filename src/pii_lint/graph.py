@@ -86,6 +86,11 @@ class Project:
         return project
 
 
+def _is_field(fld) -> bool:
+    """A class attribute that declares data (a field call, an annotation or a tag), not a constant."""
+    return fld.is_field_call or fld.type_ref is not None or fld.tag != ""
+
+
 class GraphBuilder:
     """Resolves the symbolic refs of every module and adds the edges."""
 
@@ -104,9 +109,7 @@ class GraphBuilder:
         self._inferred_attrs: list[tuple[str, str]] = []  # untyped `x.email` reads
         self._record_class_cache: dict[str, bool] = {}
         self.sinks: list[SinkInfo] = []
-        self.call_results: dict[str, str | None] = {}  # call id -> resolved target
         self.erasures: dict[str, list] = defaultdict(list)  # class -> [(path, line, how)]
-        self.class_writes: dict[str, list] = defaultdict(list)  # class -> calls storing records
         self.sources: dict[str, dict] = {}  # node -> {categories, label, inferred, path, line}
         self.field_categories: dict[tuple[str, str], tuple[tuple[str, ...], bool]] = {}
         self.bad_tags: list[tuple[str, int, str]] = []  # (path, line, message): unknown categories in tags
@@ -447,7 +450,7 @@ class GraphBuilder:
                 if not cats and fld.categories:
                     cats = tuple(self._category(c, mod, fld.line) for c in fld.categories)
                     cats = tuple(c for c in cats if c)
-                if not cats and self.infer and not fld.relation and self._looks_like_field(cls, fld):
+                if not cats and self.infer and not fld.relation and _is_field(fld):
                     cat = self.pack.infer_name(name)
                     if cat:
                         cats, inferred, how = (cat,), True, "name"
@@ -458,8 +461,6 @@ class GraphBuilder:
                         "path": mod.path, "line": fld.line, "col": fld.col, "how": how, "class": qual,
                     }
 
-    def _looks_like_field(self, cls: ClassFact, fld) -> bool:
-        return fld.is_field_call or fld.type_ref is not None or fld.tag != ""
 
     def _category(self, raw: str, mod: ModuleFacts, line: int) -> str | None:
         try:
@@ -473,10 +474,7 @@ class GraphBuilder:
         for src, dst, desc, line in mod.edges:
             s, d = resolve(src), resolve(dst)
             if s.startswith("q|") or d.startswith("q|"):
-                if d.startswith("q|") and not s.startswith("q|"):
-                    continue
-                if s.startswith("q|"):
-                    continue
+                continue  # a definition or an external name is not a value
             self.add_edge(s, d, INTRA, desc, (mod.path, line))
         for fact in mod.sources:
             cats = tuple(c for c in (self._category(c, mod, fact.line) for c in fact.categories) if c) \
@@ -520,23 +518,15 @@ class GraphBuilder:
             head, _, method = qual.rpartition(".")
             if method in TASK_QUEUERS and head in self.p.functions:
                 return ("task", head)
-            return ("ext", self._external_method(qual))
+            return ("ext", qual)
         if func[0] == "a":
             base = self.resolve(func[1])
             t = self.type_of(base) if not base.startswith("q|") else None
             if t:
-                if t in self.p.classes:
-                    for c in self.mro(t):
-                        if c not in self.p.classes:
-                            return ("ext", f"{c}.{func[2]}")
-                    for c in self.mro(t):
-                        fact = self.p.classes[c]
-                        for b in fact.bases:
-                            r = self.resolve(b)
-                            if r.startswith("q|") and r[2:] not in self.p.classes:
-                                return ("ext", f"{r[2:]}.{func[2]}")
-                    return ("ext", f"{t}.{func[2]}")
-                return ("ext", f"{t}.{func[2]}")
+                # A method the project class does not define comes from its first library base
+                # (customer.save() is django.db.models.Model.save).
+                owner = next((c for c in self.mro(t) if c not in self.p.classes), t)
+                return ("ext", f"{owner}.{func[2]}")
             # client.lists.add_list_member(): the client's type names the whole chain.
             path = self._external_path(func[1])
             if path:
@@ -556,15 +546,10 @@ class GraphBuilder:
         t = self.type_of(node)
         return t if t and t not in self.p.classes else None
 
-    def _external_method(self, qual: str) -> str:
-        """``shop.models.Customer.objects.create`` stays; external names pass as they are."""
-        return qual
-
     def _call(self, call: CallFact, mod: ModuleFacts) -> None:
         kind, target = self.callee(call)
         result = f"c|{call.id}"
         at = (mod.path, call.line)
-        self.call_results[call.id] = target
         self._erasure(call, mod, kind, target)
         if kind == "project":
             sanitizer = self.pack.sanitizer_for(target)
@@ -718,7 +703,6 @@ class GraphBuilder:
                     self.add_edge(self.resolve(r), result, INTRA, f"passed to {short}()", at)
         if init is not None:
             self._bind_init(call, mod, init, result)
-        self.class_writes[cls].append((mod.path, call.line, "constructed"))
 
     def _bind_init(self, call, mod, init, result) -> None:
         fn = self.p.functions[init]
@@ -737,20 +721,14 @@ class GraphBuilder:
                     self.add_edge(src, f"v|{init}|{param}", CALL, f"passed as argument {param} of {fn.name}()", at, site=call.id)
         self.call_sites[init].append(CallSite(call, mod, init, {}))
 
-    def _sink(self, call: CallFact, mod: ModuleFacts, qual: str, sinks=None) -> None:
-        if sinks is None:
-            sinks = [s for s in self.pack.sinks_for("<raise>")]
-            kind = "log"
+    def _sink(self, call: CallFact, mod: ModuleFacts, qual: str, sinks=()) -> None:
+        """``raise X(...)`` comes without pack entries: an exception message is a log."""
         kind = sinks[0].kind if sinks else "log"
         node = f"s|{call.id}|{kind}"
         self.g.add_node(node)
         at = (mod.path, call.line)
         label = call.display if qual != "<raise>" else "an exception message"
-        wanted = set()
-        for s in sinks:
-            wanted.update(s.args)
-        if not sinks:
-            wanted = {"*"}
+        wanted = {arg for s in sinks for arg in s.args} if sinks else {"*"}
         for key, refs in call.args:
             if "*" in wanted or key in wanted or key in ("*", "**"):
                 for r in refs:
