@@ -185,6 +185,7 @@ class FlowIndex:
                     parent[nxt] = (state, data)
                     queue.append(nxt)
         paths = {}
+        sources = self.b.sources
         for source, state in found.items():
             path = []
             cur = state
@@ -196,5 +197,36 @@ class FlowIndex:
                 prev_state, data = entry
                 path.append((cur[0], data))
                 cur = prev_state
+            if sources[source]["how"] == "record" and not self._record_survives(sources[source]["class"], path):
+                continue
             paths[source] = path
         return paths
+
+    def _record_survives(self, cls: str, path: list) -> bool:
+        """A whole record read through ``x.attr`` on a value of unknown class: the result is
+        that attribute, not the record. Reading a non-personal field (``order.quantity``,
+        ``pk``) ends the record's path; a personal field, a relation or anything unknown
+        (a method, a property) keeps it, as far as we can tell."""
+        b = self.b
+        for _, data in path:
+            if data is None or not data["d"].startswith("read ."):
+                continue
+            attr = data["d"][len("read ."):]
+            if attr in ("pk", "id"):
+                return False
+            field = None
+            for c in b.mro(cls):
+                fact = b.p.classes.get(c)
+                if fact is not None and attr in fact.fields:
+                    field = (c, fact.fields[attr])
+                    break
+            if field is None or (field[0], attr) in b.field_categories:
+                return True
+            if field[1].relation and field[1].type_ref is not None:
+                target = b.resolve(field[1].type_ref)
+                if not (target.startswith("q|") and target[2:] in b.p.classes):
+                    return True
+                cls = target[2:]
+                continue
+            return False
+        return True

@@ -596,6 +596,10 @@ class GraphBuilder:
                 return
         if call.func is not None and call.func[0] == "a" and call.func[2] in NO_DATA_METHODS:
             return
+        if self.call_type(call.id) in self.p.classes:
+            # Customer.objects.get(user=u): the arguments select the record; the result is
+            # the record (it carries its own fields), not the arguments.
+            return
         for key, refs in call.args:
             for r in refs:
                 self.add_edge(self.resolve(r), result, INTRA, desc, at, sanitizer_idx)

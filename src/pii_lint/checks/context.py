@@ -49,6 +49,23 @@ class CheckContext:
                 best[key] = (node, path)
         return list(best.values())
 
+    def what(self, node: str) -> str:
+        """``contact.email (Customer.email)``, or ``Customer record (contact.email, ...)``."""
+        info = self.sources[node]
+        if info["how"] == "record":
+            return f"{info['label']} ({categories_text(info)})"
+        return f"{categories_text(info)} ({self.describe_source(node)})"
+
+    def grouped(self, sink, code: str, keep=None):
+        """One finding's worth of sources at a sink: the best one, its path, and the others."""
+        items = [(s, p) for s, p in self.reaching(sink, code) if keep is None or keep(self.sources[s])]
+        if not items:
+            return None
+        (best, path), others = items[0], [s for s, _ in items[1:]]
+        categories = sorted({c for s in [best, *others] for c in self.sources[s]["categories"]})
+        suffix = f" and {len(others)} more source{'s' if len(others) > 1 else ''}" if others else ""
+        return best, path, categories, suffix
+
     def describe_source(self, node: str) -> str:
         info = self.sources[node]
         if info["how"] == "record":

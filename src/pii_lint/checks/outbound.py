@@ -3,31 +3,39 @@ call or SDK sends, and to whom."""
 
 from __future__ import annotations
 
-from .context import categories_text, short_category
+from .context import short_category
 from .recipients import destination
 
 
 def check_202(ctx):
     for sink in ctx.sinks("http", "sdk"):
         dest = destination(ctx, sink)
+        offending = []  # (source, path, message), best first
         for source, path in ctx.reaching(sink, "PII202"):
             info = ctx.sources[source]
             if not dest.declared:
                 # Any third party: a whole record is more than any service needs.
                 if info["how"] == "record":
-                    yield ctx.flow_finding("PII202", sink, source, path,
-                                           f"the whole {info['label']} ({categories_text(info)}) is sent to "
-                                           f"{dest.name or 'an unresolved host'}")
+                    offending.append((source, path, f"the whole {ctx.what(source)} is sent to "
+                                                    f"{dest.name or 'an unresolved host'}"))
                 continue
             outside = [c for c in info["categories"] if not ctx.pack.is_under(c, list(dest.allow))]
-            if info["how"] == "record" and outside:
-                yield ctx.flow_finding("PII202", sink, source, path,
-                                       f"the whole {info['label']} ({categories_text(info)}) is sent to {dest.name}, "
-                                       f"which may receive only {', '.join(short_category(a) for a in dest.allow) or 'nothing'}")
-            elif outside:
-                yield ctx.flow_finding("PII202", sink, source, path,
-                                       f"{', '.join(short_category(c) for c in outside)} ({ctx.describe_source(source)}) "
-                                       f"is sent to {dest.name}, whose allow list does not include it", categories=outside)
+            if not outside:
+                continue
+            if info["how"] == "record":
+                allowed = ", ".join(short_category(a) for a in dest.allow) or "nothing"
+                offending.append((source, path, f"the whole {ctx.what(source)} is sent to {dest.name}, "
+                                                f"which may receive only {allowed}"))
+            else:
+                offending.append((source, path, f"{', '.join(short_category(c) for c in outside)} "
+                                                f"({ctx.describe_source(source)}) is sent to {dest.name}, "
+                                                f"whose allow list does not include it"))
+        if offending:
+            source, path, message = offending[0]
+            more = len(offending) - 1
+            suffix = f" (and {more} more source{'s' if more > 1 else ''})" if more else ""
+            categories = sorted({c for s, _, _ in offending for c in ctx.sources[s]["categories"]})
+            yield ctx.flow_finding("PII202", sink, source, path, message + suffix, categories=categories)
 
 
 def check_203(ctx):
@@ -36,8 +44,9 @@ def check_203(ctx):
         if dest.declared:
             continue
         where = dest.name or "a host that cannot be resolved"
-        for source, path in ctx.reaching(sink, "PII203"):
-            info = ctx.sources[source]
+        found = ctx.grouped(sink, "PII203")
+        if found is not None:
+            source, path, categories, more = found
             yield ctx.flow_finding("PII203", sink, source, path,
-                                   f"{categories_text(info)} ({ctx.describe_source(source)}) sent to {where}, "
-                                   f"which no declared recipient covers")
+                                   f"{ctx.what(source)}{more} sent to {where}, which no declared recipient covers",
+                                   categories=categories)

@@ -3,17 +3,15 @@ error tracker or exception message (policy 1.4)."""
 
 from __future__ import annotations
 
-from .context import categories_text
-
 CODE = "PII201"
 
 
 def check(ctx):
     for sink in ctx.sinks("log"):
+        found = ctx.grouped(sink, CODE)
+        if found is None:
+            continue
+        source, path, categories, more = found
         where = "an exception message" if sink.qual == "<raise>" else f"logging via {sink.call.display}"
-        for source, path in ctx.reaching(sink, CODE):
-            info = ctx.sources[source]
-            what = f"{categories_text(info)} ({ctx.describe_source(source)})"
-            if info["how"] == "record":
-                what = f"{info['label']} ({categories_text(info)})"
-            yield ctx.flow_finding(CODE, sink, source, path, f"{what} reaches {where}")
+        yield ctx.flow_finding(CODE, sink, source, path, f"{ctx.what(source)}{more} reaches {where}",
+                               categories=categories)

@@ -23,7 +23,8 @@ def check(ctx):
                 f"{fact.name} stores passive data ({', '.join(c[5:] for c in p)}) beside identity data "
                 f"({', '.join(c[5:] for c in i)})", categories=p + i, source=fact.name)
     for sink in ctx.sinks("http", "sdk", "storage", "cache", "cookie"):
-        reached = ctx.reaching(sink, CODE)
+        # A record that mixes both is reported once, at its class: here, what this call joins.
+        reached = [(s, p) for s, p in ctx.reaching(sink, CODE) if ctx.sources[s]["how"] != "record"]
         passive_src = [(s, path) for s, path in reached
                        if any(pack.is_under(c, passive) for c in ctx.sources[s]["categories"])]
         identity_cats = {c for s, _ in reached for c in ctx.sources[s]["categories"] if pack.is_under(c, identity)}

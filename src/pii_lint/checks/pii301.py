@@ -3,7 +3,6 @@ retention period, and personal data written to a cache with no expiry (policy 1.
 
 from __future__ import annotations
 
-from .context import categories_text
 from .models import stored_models
 
 CODE = "PII301"
@@ -25,12 +24,12 @@ def check(ctx):
     for sink in ctx.sinks("cache"):
         if _has_expiry(ctx, sink):
             continue
-        for source, path in ctx.reaching(sink, CODE):
-            info = ctx.sources[source]
-            yield ctx.flow_finding(
-                CODE, sink, source, path,
-                f"{categories_text(info)} ({ctx.describe_source(source)}) is cached by {sink.call.display} with no expiry",
-            )
+        found = ctx.grouped(sink, CODE)
+        if found is not None:
+            source, path, categories, more = found
+            yield ctx.flow_finding(CODE, sink, source, path,
+                                   f"{ctx.what(source)}{more} is cached by {sink.call.display} with no expiry",
+                                   categories=categories)
 
 
 def _has_expiry(ctx, sink) -> bool:

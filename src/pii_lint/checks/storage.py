@@ -10,14 +10,18 @@ BULK_METHODS = {"writerows", "writelines", "dump", "dumps", "to_csv", "bulk_crea
 
 def check_102(ctx):
     creds = ctx.pack.info.credentials
+    def is_credential(info) -> bool:
+        return info["how"] != "record" and any(ctx.pack.is_under(c, creds) for c in info["categories"])
+
     for sink in ctx.sinks("storage", "cache", "file", "cookie"):
-        for source, path in ctx.reaching(sink, "PII102"):
-            info = ctx.sources[source]
-            bad = [c for c in info["categories"] if ctx.pack.is_under(c, creds)]
-            if bad and info["how"] != "record":
-                yield ctx.flow_finding("PII102", sink, source, path,
-                                       f"{', '.join(short_category(c) for c in bad)} ({ctx.describe_source(source)}) "
-                                       f"is stored by {sink.call.display} without hashing or tokenising", categories=bad)
+        found = ctx.grouped(sink, "PII102", keep=is_credential)
+        if found is None:
+            continue
+        source, path, categories, more = found
+        bad = [c for c in categories if ctx.pack.is_under(c, creds)]
+        yield ctx.flow_finding("PII102", sink, source, path,
+                               f"{', '.join(short_category(c) for c in bad)} ({ctx.describe_source(source)}){more} "
+                               f"is stored by {sink.call.display} without hashing or tokenising", categories=bad)
 
 
 def check_303(ctx):
