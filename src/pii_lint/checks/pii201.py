@@ -13,5 +13,5 @@ def check(ctx):
             continue
         source, path, categories, more = found
         where = "an exception message" if sink.qual == "<raise>" else f"logging via {sink.call.display}"
-        yield ctx.flow_finding(CODE, sink, source, path, f"{ctx.what(source)}{more} reaches {where}",
+        yield ctx.flow_finding(CODE, sink, source, path, f"{ctx.what(source)}{more} {'reach' if more else 'reaches'} {where}",
                                categories=categories)
