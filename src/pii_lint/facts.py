@@ -519,7 +519,7 @@ class _Extractor:
 
     def s_For(self, node, ctx):
         refs = self.expr(node.iter, ctx)
-        self.assign(node.target, refs, None, ctx, node, (), desc="element of")
+        self.loop_target(node.target, node.iter, refs, ctx, node)
         tref = self.target_ref(node.target, ctx)
         if tref is not None:
             for r in refs:
@@ -565,6 +565,17 @@ class _Extractor:
     def s_Delete(self, node, ctx):
         for t in node.targets:
             self.expr(t, ctx)
+
+    def loop_target(self, target, iterable, refs, ctx: _Ctx, stmt) -> None:
+        """``for k, v in d.items()``: the values carry the data; keys are names, not data."""
+        method = iterable.func.attr if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) else ""
+        if method == "keys":
+            refs = []
+        if method == "items" and isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2:
+            self.assign(target.elts[0], [], None, ctx, stmt, (), desc="element of")
+            self.assign(target.elts[1], refs, None, ctx, stmt, (), desc="element of")
+            return
+        self.assign(target, refs, None, ctx, stmt, (), desc="element of")
 
     # -- definitions ----------------------------------------------------------
     def s_FunctionDef(self, node, ctx):
@@ -947,7 +958,7 @@ class _Extractor:
     def _comprehension(self, node, ctx, elts, desc):
         for gen in node.generators:
             refs = self.expr(gen.iter, ctx)
-            self.assign(gen.target, refs, None, ctx, gen.iter, (), desc="element of")
+            self.loop_target(gen.target, gen.iter, refs, ctx, gen.iter)
             tref = self.target_ref(gen.target, ctx)
             if tref is not None:
                 for r in refs:
