@@ -129,3 +129,32 @@ def test_infer_false_ignores_names() -> None:
     src = "import logging\n\ndef f(email):\n    logging.info(email)\n"
     assert logged(build({"a.py": src}))[4] == {"email"}
     assert logged(build({"a.py": src}, infer=False))[4] == set()
+
+
+def test_a_variable_holds_what_was_last_assigned() -> None:
+    builder = build({"app.py": MODELS + """
+import logging
+
+def views(c: Customer, flag):
+    msg = "hello"
+    logging.info(msg)
+    msg = c.email
+    logging.info(msg)
+    note = "x"
+    if flag:
+        note = c.email
+    logging.info(note)
+    for _ in range(3):
+        logging.info(later)
+        later = c.email
+    if not flag:
+        early = c.email
+        return
+    logging.info(early)
+"""})
+    found = logged(builder)
+    assert found[11] == set()
+    assert found[13] == {"Customer.email"}
+    assert found[17] == {"Customer.email"}  # either branch
+    assert found[19] == {"Customer.email"}  # the previous iteration's value
+    assert found[24] == set()  # the branch that set it returned

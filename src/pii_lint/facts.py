@@ -308,6 +308,12 @@ class _Extractor:
         self.mod = facts.module
         self.counter = 0
         self.cur = facts.module  # scope of the expression being read
+        # Locals of the function being read are versioned: each assignment is a new value
+        # (``x#2``), so a later `x = email` does not reach an earlier use of x.
+        self.vscope: str | None = None
+        self.versioned: set[str] = set()
+        self.vers: dict[str, int] = {}
+        self.vcount: dict[str, int] = {}
         self.comment_lines = self._scan_comments()
 
     # -- comments -------------------------------------------------------------
@@ -381,6 +387,59 @@ class _Extractor:
         category = self.infer(name)
         if category:
             self.add_source(node, (category,), label, True, dst)
+
+    # -- versioned locals ---------------------------------------------------------
+    def _is_versioned(self, ctx: _Ctx, name: str) -> bool:
+        return ctx.scope == self.vscope and name in self.versioned and name not in self.f.scopes[ctx.scope].imports
+
+    def read_ref(self, ctx: _Ctx, name: str) -> Ref:
+        if self._is_versioned(ctx, name):
+            k = self.vers.get(name, 0)
+            return ("n", ctx.scope, f"{name}#{k}" if k else name)
+        return ("n", ctx.scope, name)
+
+    def store_ref(self, ctx: _Ctx, name: str) -> Ref:
+        if self._is_versioned(ctx, name):
+            k = self.vcount[name] = self.vcount.get(name, 0) + 1
+            self.vers[name] = k
+            return ("n", ctx.scope, f"{name}#{k}")
+        return ("n", ctx.scope, name)
+
+    def merge(self, states: list[dict[str, int]]) -> None:
+        """Where control flow joins, a name takes any of the values it had on the way in."""
+        if not states:
+            return
+        names = set().union(*states)
+        merged = {}
+        for name in names:
+            versions = {st.get(name, 0) for st in states}
+            if len(versions) == 1:
+                merged[name] = versions.pop()
+                continue
+            k = self.vcount[name] = self.vcount.get(name, 0) + 1
+            target = ("n", self.vscope, f"{name}#{k}")
+            for v in sorted(versions):
+                self.edge(("n", self.vscope, f"{name}#{v}" if v else name), target, "", 0)
+            merged[name] = k
+        self.vers = merged
+
+    def loop_head(self, body, targets=()) -> dict[str, int]:
+        """Names a loop assigns get a head version that the loop's end flows back into."""
+        assigned = (_stored_names(body) | set(targets)) & self.versioned
+        entry = dict(self.vers)
+        for name in sorted(assigned):
+            k = self.vcount[name] = self.vcount.get(name, 0) + 1
+            old = entry.get(name, 0)
+            self.edge(("n", self.vscope, f"{name}#{old}" if old else name), ("n", self.vscope, f"{name}#{k}"), "", 0)
+            self.vers[name] = k
+        return {name: self.vers[name] for name in assigned}
+
+    def loop_back(self, heads: dict[str, int]) -> None:
+        for name, k in heads.items():
+            cur = self.vers.get(name, 0)
+            if cur != k:
+                self.edge(("n", self.vscope, f"{name}#{cur}" if cur else name), ("n", self.vscope, f"{name}#{k}"), "", 0)
+            self.vers[name] = k
 
     # -- module ---------------------------------------------------------------
     def run(self, tree: ast.Module) -> None:
@@ -488,6 +547,13 @@ class _Extractor:
 
     def s_AugAssign(self, node, ctx):
         refs = self.expr(node.value, ctx)
+        if isinstance(node.target, ast.Name):
+            old = self.read_ref(ctx, node.target.id)
+            new = self.store_ref(ctx, node.target.id)
+            if new != old:
+                self.edge(old, new, "", 0)
+            self.flow_all(refs, new, f"added to {node.target.id}", node.lineno)
+            return
         tref = self.target_ref(node.target, ctx)
         if tref is not None:
             self.flow_all(refs, tref, f"added to {_short(node.target)}", node.lineno)
@@ -508,17 +574,26 @@ class _Extractor:
         self.expr(node.test, ctx)
         names = tuple(_test_names(node.test))
         inner = ctx.inner(guards=ctx.guards + names)
+        before = dict(self.vers)
         self.block(node.body, inner)
+        after_body = self.vers
+        self.vers = dict(before)
         self.block(node.orelse, inner if names else ctx)
+        # A branch that returns or raises does not reach the code after the if.
+        self.merge([st for st, body in ((after_body, node.body), (self.vers, node.orelse)) if not _exits(body)]
+                   or [self.vers])
 
     def s_While(self, node, ctx):
+        heads = self.loop_head(node.body)
         self.expr(node.test, ctx)
         inner = ctx.inner(loop=ctx.loop + 1)
         self.block(node.body, inner)
+        self.loop_back(heads)
         self.block(node.orelse, ctx)
 
     def s_For(self, node, ctx):
         refs = self.expr(node.iter, ctx)
+        heads = self.loop_head(node.body, _stored_names([node.target]))
         self.loop_target(node.target, node.iter, refs, ctx, node)
         tref = self.target_ref(node.target, ctx)
         if tref is not None:
@@ -526,6 +601,7 @@ class _Extractor:
                 self.f.types.append((tref, ("ref", r)))
         inner = ctx.inner(loop=ctx.loop + 1)
         self.block(node.body, inner)
+        self.loop_back(heads)
         self.block(node.orelse, ctx)
 
     s_AsyncFor = s_For
@@ -540,27 +616,42 @@ class _Extractor:
     s_AsyncWith = s_With
 
     def s_Try(self, node, ctx):
+        before = dict(self.vers)
         self.block(node.body, ctx)
+        after_body = dict(self.vers)
+        self.block(node.orelse, ctx)
+        ends = [] if _exits(node.orelse or node.body) else [self.vers]
         for handler in node.handlers:
+            # A handler may start anywhere in the body: from before it or after it.
+            self.merge([before, after_body])
             if handler.type is not None:
                 self.expr(handler.type, ctx)
             self.block(handler.body, ctx)
-        self.block(node.orelse, ctx)
+            if not _exits(handler.body):
+                ends.append(self.vers)
+        self.merge(ends or [after_body])
         self.block(node.finalbody, ctx)
 
     s_TryStar = s_Try
 
     def s_Match(self, node, ctx):
         refs = self.expr(node.subject, ctx)
+        before = dict(self.vers)
+        ends = [before]  # no case may match
         for case in node.cases:
+            self.vers = dict(before)
             for sub in ast.walk(case.pattern):
                 name = getattr(sub, "name", None)
                 if isinstance(sub, (ast.MatchAs, ast.MatchStar)) and name:
-                    self.flow_all(refs, ("n", ctx.scope, name), f"matched as {name}", case.pattern.lineno)
-                    self.maybe_infer(sub, name, ("n", ctx.scope, name), name)
+                    target = self.store_ref(ctx, name)
+                    self.flow_all(refs, target, f"matched as {name}", case.pattern.lineno)
+                    self.maybe_infer(sub, name, target, name)
             if case.guard is not None:
                 self.expr(case.guard, ctx)
             self.block(case.body, ctx)
+            if not _exits(case.body):
+                ends.append(self.vers)
+        self.merge(ends)
 
     def s_Delete(self, node, ctx):
         for t in node.targets:
@@ -627,6 +718,10 @@ class _Extractor:
                 self.maybe_infer(a, a.arg, ("n", sid, a.arg), a.arg)
         if node.returns is not None:
             fn.returns = self.type_ref(node.returns, ctx)
+        saved = (self.vscope, self.versioned, self.vers, self.vcount)
+        # Names a nested function or lambda reads keep one value for the whole function.
+        self.vscope, self.vers, self.vcount = sid, {}, {}
+        self.versioned = scope.locals - _names_read_by_nested_scopes(node.body)
         if in_class:
             inner = _Ctx(sid, ctx.class_qual, self_name, (), 0, sid)
         elif ctx.self_name and ctx.self_name not in scope.locals:
@@ -635,6 +730,7 @@ class _Extractor:
         else:
             inner = _Ctx(sid, None, None, (), 0, sid)
         self.block(node.body, inner)
+        self.vscope, self.versioned, self.vers, self.vcount = saved
 
     s_AsyncFunctionDef = s_FunctionDef
 
@@ -735,9 +831,10 @@ class _Extractor:
             self.add_source(node, cats, getattr(node, "arg", "value"), False, dst)
 
     # -- assignment -----------------------------------------------------------
-    def target_ref(self, target, ctx: _Ctx) -> Ref | None:
+    def target_ref(self, target, ctx: _Ctx, store: bool = False) -> Ref | None:
+        """The value a target names; ``store`` makes a new version of a local."""
         if isinstance(target, ast.Name):
-            return ("n", ctx.scope, target.id)
+            return self.store_ref(ctx, target.id) if store else self.read_ref(ctx, target.id)
         if isinstance(target, ast.Attribute):
             if ctx.self_name and isinstance(target.value, ast.Name) and target.value.id == ctx.self_name:
                 cls = self.f.classes.get(ctx.class_qual)
@@ -747,20 +844,20 @@ class _Extractor:
             base = self.expr(target.value, ctx)
             return ("a", base[0], target.attr) if len(base) == 1 else None
         if isinstance(target, ast.Starred):
-            return self.target_ref(target.value, ctx)
+            return self.target_ref(target.value, ctx, store)
         return None
 
     def assign(self, target, refs, value, ctx: _Ctx, stmt, tags, desc: str = "assigned to") -> None:
-        if isinstance(target, (ast.Tuple, ast.List)) and refs and target.elts and _returns_pair(value):
-            # obj, created = Model.objects.get_or_create(...)
-            first = self.target_ref(target.elts[0], ctx)
-            if first is not None:
-                self.f.types.append((first, ("ref", refs[0])))
         if isinstance(target, (ast.Tuple, ast.List)):
             values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) else None
             for i, elt in enumerate(target.elts):
                 sub_refs = self.expr(values[i], ctx) if values is not None else refs
                 self.assign(elt, sub_refs, values[i] if values is not None else None, ctx, stmt, tags, desc)
+            if refs and target.elts and _returns_pair(value):
+                # obj, created = Model.objects.get_or_create(...)
+                first = self.target_ref(target.elts[0], ctx)
+                if first is not None:
+                    self.f.types.append((first, ("ref", refs[0])))
             return
         if isinstance(target, ast.Subscript):
             base = self.expr(target.value, ctx)
@@ -770,7 +867,7 @@ class _Extractor:
             for b in base:
                 self.flow_all(refs, b, f"put in {_short(target.value)}{where}", stmt.lineno)
             return
-        tref = self.target_ref(target, ctx)
+        tref = self.target_ref(target, ctx, store=True)
         if tref is None:
             return
         label = _short(target)
@@ -795,7 +892,7 @@ class _Extractor:
     # -- expressions ------------------------------------------------------------
     def callee_ref(self, node, ctx: _Ctx) -> Ref | None:
         if isinstance(node, ast.Name):
-            return ("n", ctx.scope, node.id)
+            return self.read_ref(ctx, node.id)
         if isinstance(node, ast.Attribute):
             if ctx.self_name and isinstance(node.value, ast.Name) and node.value.id == ctx.self_name:
                 return ("f", ctx.class_qual, node.attr)
@@ -860,7 +957,7 @@ class _Extractor:
         return []
 
     def e_Name(self, node, ctx):
-        return [("n", ctx.scope, node.id)]
+        return [self.read_ref(ctx, node.id)]
 
     def e_Attribute(self, node, ctx):
         if ctx.self_name and isinstance(node.value, ast.Name) and node.value.id == ctx.self_name:
@@ -924,7 +1021,7 @@ class _Extractor:
     def e_NamedExpr(self, node, ctx):
         refs = self.expr(node.value, ctx)
         self.assign(node.target, refs, node.value, ctx, node, ())
-        return [("n", ctx.scope, node.target.id)]
+        return [self.read_ref(ctx, node.target.id)]
 
     def _container(self, node, ctx, elts, desc):
         refs = []
@@ -1071,6 +1168,37 @@ class _Extractor:
             self.col(node.end_lineno or node.lineno, node.end_col_offset or 0), ("n", "", f"<{display}>"), display, ((0, tuple(refs)),), {}, (None,),
             (), (), ctx.guards, ctx.loop, None,
         ))
+
+
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _stored_names(body) -> set[str]:
+    """Names assigned in statements, not counting nested functions and classes."""
+    names = set()
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def _names_read_by_nested_scopes(body) -> set[str]:
+    names = set()
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _NESTED):
+            names.update(sub.id for sub in ast.walk(node) if isinstance(sub, ast.Name))
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return names
 
 
 def _collect_strings(node, strings: list, names: list) -> None:

@@ -119,6 +119,8 @@ class GraphBuilder:
 
     # -- names ----------------------------------------------------------------
     def resolve_name(self, scope_id: str, name: str) -> str:
+        if "#" in name:
+            return f"v|{scope_id}|{name}"  # a version of a local: always the function's own
         scopes = self.p.scopes
         s = scopes.get(scope_id)
         first = True
@@ -475,7 +477,7 @@ class GraphBuilder:
             s, d = resolve(src), resolve(dst)
             if s.startswith("q|") or d.startswith("q|"):
                 continue  # a definition or an external name is not a value
-            self.add_edge(s, d, INTRA, desc, (mod.path, line))
+            self.add_edge(s, d, INTRA, desc, (mod.path, line) if line else None)
         for fact in mod.sources:
             cats = tuple(c for c in (self._category(c, mod, fact.line) for c in fact.categories) if c) \
                 if not fact.inferred else fact.categories

@@ -207,7 +207,9 @@ class _Namer:
             return f"{rest.rsplit('.', 1)[-1]}() returns", "return", rest, *self._at(node)
         if prefix == "v":
             scope, _, name = rest.rpartition("|")
-            return name, "value", scope, *self._param_at(scope, name, node)
+            plain = name.split("#", 1)[0]  # x#2 is the second value of x
+            where = self._at(node) if plain != name else self._param_at(scope, name, node)
+            return plain, "value", scope, *where
         if prefix == "a":
             base, _, attr = rest.rpartition("|")
             return f"{self._short(base)}.{attr}", "attribute", owner(node), *self._at(node)
@@ -223,7 +225,7 @@ class _Namer:
         """A short name for an attribute's base: ``request`` in ``request.POST``."""
         prefix, _, rest = node.partition("|")
         if prefix in ("v", "f"):
-            return rest.rsplit("|", 1)[-1]
+            return rest.rsplit("|", 1)[-1].split("#", 1)[0]
         if prefix == "a":
             base, _, attr = rest.rpartition("|")
             return f"{self._short(base)}.{attr}"
