@@ -355,9 +355,9 @@ class _Extractor:
         return len(text.encode("utf-8")[:offset].decode("utf-8", "ignore")) + 1
 
     def new_id(self, node) -> str:
-        """Unique in the project; starts with the owning scope (``scope|path:line:col:n``)."""
+        """Unique in the project (scopes start with the module): ``scope|line:col:n``."""
         self.counter += 1
-        return f"{self.cur}|{self.f.path}:{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}:{self.counter}"
+        return f"{self.cur}|{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}:{self.counter}"
 
     def edge(self, src: Ref, dst: Ref, desc: str, line: int) -> None:
         self.f.edges.append((src, dst, desc, line))
@@ -988,7 +988,7 @@ class _Extractor:
                 refs.extend(self.expr(v.value, ctx))
                 if v.format_spec is not None:
                     refs.extend(self.expr(v.format_spec, ctx))
-        return self.temp(node, refs, "formatted into a string")
+        return self.temp(node, refs, "formatted into an f-string")
 
     def e_BinOp(self, node, ctx):
         refs = self.expr(node.left, ctx) + self.expr(node.right, ctx)

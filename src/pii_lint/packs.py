@@ -219,11 +219,14 @@ class _GlobIndex:
                 self.globs.append((re.compile(fnmatch.translate(pattern)), value))
             else:
                 self.exact.setdefault(pattern, []).append(value)
+        # One pass over all globs first: most names match none of them.
+        self.any_glob = re.compile("|".join(regex.pattern for regex, _ in self.globs)) if self.globs else None
         self.match = functools.lru_cache(maxsize=65536)(self._match)
 
     def _match(self, name: str) -> list:
         found = list(self.exact.get(name, ()))
-        found.extend(value for regex, value in self.globs if regex.match(name))
+        if self.any_glob is not None and self.any_glob.match(name):
+            found.extend(value for regex, value in self.globs if regex.match(name))
         return found
 
 

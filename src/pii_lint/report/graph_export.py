@@ -28,7 +28,6 @@ and ``FlowIndex.reaching`` gives the same path the check saw.
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict, deque
 from importlib import resources
 from pathlib import Path
@@ -41,7 +40,8 @@ FORMATS = ("html", "dot", "graphml", "json", "mermaid")
 PLACEHOLDER = "__PII_LINT_GRAPH_DATA__"
 # Short names for built values (t| temps), from the description of the edge into them.
 TEMP_KINDS = (
-    ("formatted into a string", "string"), ("concatenated", "concatenation"), ("put in a dict", "dict"),
+    ("formatted into an f-string", "f-string"), ("formatted into a string", "formatted string"),
+    ("concatenated", "concatenation"), ("put in a dict", "dict"),
     ("put in a list", "list"), ("put in a tuple", "tuple"), ("put in a set", "set"),
     ("read key", "item"), ("combined", "expression"),
 )
@@ -248,19 +248,8 @@ class _Namer:
         for desc in descs:
             for prefix, short in TEMP_KINDS:
                 if desc.startswith(prefix):
-                    if short == "string":
-                        return "f-string" if self._is_fstring(node) else "formatted string"
                     return short
         return descs[0] if descs else "value"
-
-    def _is_fstring(self, node: str) -> bool:
-        # Temp ids are ``scope|path:line:col:n``: the expression starts at col.
-        m = re.search(r"\|([^|]*):(\d+):(\d+):\d+$", node)
-        if not m:
-            return False
-        col = int(m.group(3))  # ast columns count UTF-8 bytes
-        start = self.lines.get(m.group(1), int(m.group(2))).encode("utf-8", "surrogateescape")[col:col + 2]
-        return bool(re.match(rb"[rRbB]?[fF]", start))
 
     def _param_at(self, scope: str, name: str, node: str):
         fn = self.b.p.functions.get(scope)
