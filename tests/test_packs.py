@@ -484,7 +484,7 @@ def test_extends_shop(tmp_path):
     child = load_pack(str(folder))
     base = load_pack("shop")
     assert child.info.name == "child"
-    assert child.info.forbidden == ["user.government_id", "biometric"]
+    assert child.info.forbidden == ["user.government_id", "user.biometric"]  # stored in full
     assert child.info.sensitive == base.info.sensitive  # inherited
     assert child.info.consent == base.info.consent
     assert not child.rules["PII201"].enabled
@@ -495,6 +495,19 @@ def test_extends_shop(tmp_path):
     assert child.sanitizer_for("hashlib.sha256") is not None
     assert child.infer_name("customer_email") == "user.contact.email"
     assert child.digest != base.digest
+
+
+def test_child_pack_adds_sinks_and_names_to_its_base(tmp_path):
+    folder = _pack(tmp_path / "child", {
+        "pack.yaml": "name: child\nextends: shop\nforbidden: [government_id]\n",
+        "sinks/audit.yaml": "sinks:\n  - kind: log\n    callee: [audit.record]\n",
+        "names.yaml": "names:\n  - category: contact.email\n    patterns: [courriel]\n",
+    })
+    child = load_pack(str(folder))
+    assert child.sinks_for("audit.record") and child.sinks_for("logging.Logger.info")
+    assert child.infer_name("courriel") == "user.contact.email"
+    assert child.infer_name("phone_number") == "user.contact.phone_number"  # inherited names
+    assert child.is_under("user.government_id.passport_number", child.info.forbidden)
 
 
 def test_child_rule_may_give_only_what_it_changes(tmp_path):

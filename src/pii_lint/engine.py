@@ -92,7 +92,7 @@ def is_excluded(rel: str, excludes: list[str]) -> bool:
     return False
 
 
-def _package_dirs(files: list[str], root: Path) -> set[str]:
+def _package_dirs(files: list[str]) -> set[str]:
     return {f.rsplit("/", 1)[0] if "/" in f else "" for f in files if f.endswith("__init__.py")}
 
 
@@ -132,14 +132,24 @@ def extract_file(root: Path, rel: str, module: str, infer_name) -> ModuleFacts:
         return facts
 
 
-def module_names(root: Path, files: list[str]) -> dict[str, str]:
-    package_dirs = _package_dirs(files, root)
-    return {rel: module_name_for(rel, package_dirs) for rel in files}
+def module_names(files: list[str]) -> dict[str, str]:
+    """Dotted module names; two files that Python would both call ``export`` (scripts in
+    folders that are not packages) are told apart by their folders instead."""
+    package_dirs = _package_dirs(files)
+    names = {rel: module_name_for(rel, package_dirs) for rel in files}
+    seen: dict[str, int] = {}
+    for name in names.values():
+        seen[name] = seen.get(name, 0) + 1
+    for rel, name in names.items():
+        if seen[name] > 1:
+            names[rel] = rel[:-3].replace("/", ".").removesuffix(".__init__")
+    return names
 
 
-def collect_facts(root: Path, files: list[str], pack, pack_spec: tuple[str, str | None], *, jobs: int,
+def collect_facts(root: Path, modules: dict[str, str], pack, pack_spec: tuple[str, str | None], *, jobs: int,
                   cache: FactCache | None, keys: dict[str, str | None], progress=None) -> list[ModuleFacts]:
-    modules = module_names(root, files)
+    """Facts per file (``modules``: path -> module name), from the cache where it has them."""
+    files = list(modules)
     results: dict[str, ModuleFacts] = {}
     todo = []
     for rel in files:
@@ -179,7 +189,7 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
     if files is None:
         files = discover(root, settings.exclude)
     cache = FactCache(root, pack.digest) if use_cache else None
-    modules = module_names(root, files)
+    modules = module_names(files)
     keys = {rel: cache.key(rel, modules[rel]) for rel in files} if cache else {}
     project_key = cache.project_key(sorted(keys.items()), settings.model_dump_json()) if cache else None
     builder = None
@@ -192,7 +202,7 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
         from .graph import GraphBuilder, Project
 
         pack_spec = (settings.pack, str(root))
-        facts = collect_facts(root, files, pack, pack_spec, jobs=jobs, cache=cache, keys=keys, progress=progress)
+        facts = collect_facts(root, modules, pack, pack_spec, jobs=jobs, cache=cache, keys=keys, progress=progress)
         builder = GraphBuilder(Project.build(facts), pack, settings)
         builder.build()
         if builder.bad_tags:

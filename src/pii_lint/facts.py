@@ -98,9 +98,9 @@ class CallFact:
     display: str  # "logger.info"
     args: tuple  # ((key, (refs...)), ...); key: int position, str keyword, "*" or "**"
     consts: dict  # keyword -> literal value (strings, numbers, None, lists of strings)
-    pos_consts: tuple  # literal value per position or a sentinel
-    strings: tuple[str, ...]  # string pieces in the arguments (for URLs)
-    names: tuple[str, ...]  # dotted names in the arguments (settings.SHIPFAST_URL)
+    pos_consts: tuple  # literal value per position, or NOT_LITERAL
+    strings: tuple[tuple, ...]  # (argument key, string piece): where URLs come from
+    names: tuple[tuple, ...]  # (argument key, dotted name): settings.SHIPFAST_URL
     guards: tuple[str, ...]  # names tested by enclosing ifs and early exits
     loop: int  # loop depth around the call
     receiver: Ref | None  # the object a method is called on
@@ -284,7 +284,7 @@ class _NotLiteral:
         return "_NOT_LITERAL"
 
 
-_NOT_LITERAL = _NotLiteral()
+_NOT_LITERAL = NOT_LITERAL = _NotLiteral()
 
 
 def _pii_tag_from_metadata(node) -> tuple[str, ...]:
@@ -490,7 +490,7 @@ class _Extractor:
             self.stmt(stmt, ctx)
             # `if not consent: return` guards everything after it in the block.
             if isinstance(stmt, ast.If) and _exits(stmt.body) and not stmt.orelse:
-                guards = guards + tuple(_test_names(stmt.test))
+                guards = guards + _test_polarity(stmt.test)[1]
 
     def stmt(self, node, ctx: _Ctx) -> None:
         method = getattr(self, "s_" + type(node).__name__, None)
@@ -572,13 +572,12 @@ class _Extractor:
 
     def s_If(self, node, ctx):
         self.expr(node.test, ctx)
-        names = tuple(_test_names(node.test))
-        inner = ctx.inner(guards=ctx.guards + names)
+        when_true, when_false = _test_polarity(node.test)
         before = dict(self.vers)
-        self.block(node.body, inner)
+        self.block(node.body, ctx.inner(guards=ctx.guards + when_true))
         after_body = self.vers
         self.vers = dict(before)
-        self.block(node.orelse, inner if names else ctx)
+        self.block(node.orelse, ctx.inner(guards=ctx.guards + when_false))
         # A branch that returns or raises does not reach the code after the if.
         self.merge([st for st, body in ((after_body, node.body), (self.vers, node.orelse)) if not _exits(body)]
                    or [self.vers])
@@ -1133,21 +1132,21 @@ class _Extractor:
                 continue
             args.append((i, tuple(self.expr(a, ctx))))
             pos_consts.append(_literal(a))
-            _collect_strings(a, strings, names)
+            _url_parts(a, i, strings, names)
         consts = {}
         for kw in node.keywords:
             key = kw.arg if kw.arg is not None else "**"
             args.append((key, tuple(self.expr(kw.value, ctx))))
             if kw.arg is not None:
                 consts[kw.arg] = _literal(kw.value)
-            _collect_strings(kw.value, strings, names)
+                _url_parts(kw.value, kw.arg, strings, names)
         cid = self.new_id(node)
         end_line = getattr(node, "end_lineno", None) or node.lineno
         end_col = self.col(end_line, getattr(node, "end_col_offset", None) or node.col_offset)
         fact = CallFact(
             cid, ctx.scope, node.lineno, self.col(node.lineno, node.col_offset), end_line, end_col,
             fref, _short(func), tuple(args), {k: v for k, v in consts.items() if v is not _NOT_LITERAL},
-            tuple(None if v is _NOT_LITERAL else v for v in pos_consts), tuple(strings), tuple(names),
+            tuple(pos_consts), tuple(strings), tuple(names),
             ctx.guards, ctx.loop, receiver,
         )
         self.f.calls.append(fact)
@@ -1165,7 +1164,8 @@ class _Extractor:
         self.cur = outer
         self.f.calls.append(CallFact(
             cid, ctx.scope, node.lineno, self.col(node.lineno, node.col_offset), node.end_lineno or node.lineno,
-            self.col(node.end_lineno or node.lineno, node.end_col_offset or 0), ("n", "", f"<{display}>"), display, ((0, tuple(refs)),), {}, (None,),
+            self.col(node.end_lineno or node.lineno, node.end_col_offset or 0), ("n", "", f"<{display}>"), display,
+            ((0, tuple(refs)),), {}, (_NOT_LITERAL,),
             (), (), ctx.guards, ctx.loop, None,
         ))
 
@@ -1201,14 +1201,21 @@ def _names_read_by_nested_scopes(body) -> set[str]:
     return names
 
 
-def _collect_strings(node, strings: list, names: list) -> None:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and len(sub.value) < 2048:
-            strings.append(sub.value)
+def _url_parts(node, key, strings: list, names: list) -> None:
+    """String pieces and dotted names an argument is built from, ``(key, value)`` each, for
+    finding a URL's host. Nested calls are not entered: they record their own."""
+    stack = [node]
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, ast.Constant):
+            if isinstance(sub.value, str) and len(sub.value) < 2048:
+                strings.append((key, sub.value))
         elif isinstance(sub, (ast.Name, ast.Attribute)):
-            d = _dotted(sub)
-            if d:
-                names.append(d)
+            dotted = _dotted(sub)
+            if dotted:
+                names.append((key, dotted))
+        elif isinstance(sub, (ast.JoinedStr, ast.FormattedValue, ast.BinOp)):
+            stack.extend(ast.iter_child_nodes(sub))
 
 
 def _returns_pair(node) -> bool:
@@ -1230,6 +1237,19 @@ def _is_blank(node) -> bool:
 
 def _exits(body) -> bool:
     return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+
+
+def _test_polarity(test) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Names a test checks, as (guarding the true branch, guarding the false branch):
+    ``if consent`` guards its body, ``if not consent`` / ``if consent is False`` its else."""
+    negated = False
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        negated, test = not negated, test.operand
+    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value in (False, None) and isinstance(test.ops[0], (ast.Is, ast.Eq))):
+        negated, test = not negated, test.left
+    names = tuple(_test_names(test))
+    return ((), names) if negated else (names, ())
 
 
 def _test_names(test) -> list[str]:

@@ -161,13 +161,7 @@ class Pack:
     # -- categories ---------------------------------------------------------
     def normalize_category(self, key: str) -> str:
         """Full key for ``key`` (``contact.email`` -> ``user.contact.email``), or raise."""
-        key = key.strip()
-        full = key if key.startswith("user.") or key == "user" else f"user.{key}"
-        if full in self.categories:
-            return full
-        close = difflib.get_close_matches(full, list(self.categories), n=3, cutoff=0.6)
-        hint = f"; closest known: {', '.join(close)}" if close else ""
-        raise ConfigError(f"unknown data category {key!r}{hint}")
+        return _normalize_key(self.categories, key)
 
     def is_under(self, category: str, roots: list[str]) -> bool:
         return any(category == r or category.startswith(r + ".") for r in roots)
@@ -206,6 +200,16 @@ class Pack:
 
     def enabled_rules(self) -> dict[str, RuleSpec]:
         return {code: r for code, r in self.rules.items() if r.enabled}
+
+
+def _normalize_key(categories: dict[str, str], key: str) -> str:
+    key = key.strip()
+    full = key if key.startswith("user.") or key == "user" else f"user.{key}"
+    if full in categories:
+        return full
+    close = difflib.get_close_matches(full, list(categories), n=3, cutoff=0.6)
+    hint = f"; closest known: {', '.join(close)}" if close else ""
+    raise ConfigError(f"unknown data category {key!r}{hint}")
 
 
 class _GlobIndex:
@@ -345,10 +349,13 @@ def _load_pack_cached(pack: str, relative_to: str | None, _seen: tuple) -> Pack:
     categories = dict(base.categories) if base else {}
     if parts["taxonomy.yaml"]:
         categories.update({c.key: c.description for c in parts["taxonomy.yaml"].categories})
-    names = parts["names.yaml"] or (base.names if base else Names())
-    sanitizers = parts["sanitizers.yaml"].sanitizers if parts["sanitizers.yaml"] else (base.sanitizers if base else [])
-    sinks = [s for group in parts["sinks"] for s in group.sinks] or (base.sinks if base else [])
-    factories = [f for group in parts["sinks"] for f in group.factories] or (base.factories if base else [])
+    # A child pack adds to its base: its own entries first, so its names win.
+    names = parts["names.yaml"] or Names()
+    if base is not None:
+        names = Names(names=names.names + base.names.names, exclude=names.exclude + base.names.exclude)
+    sanitizers = (parts["sanitizers.yaml"].sanitizers if parts["sanitizers.yaml"] else []) + (base.sanitizers if base else [])
+    sinks = [s for group in parts["sinks"] for s in group.sinks] + (base.sinks if base else [])
+    factories = [f for group in parts["sinks"] for f in group.factories] + (base.factories if base else [])
     rules = dict(base.rules) if base else {}
     rules.update(parts["rules"])
     if base is not None:
@@ -359,27 +366,29 @@ def _load_pack_cached(pack: str, relative_to: str | None, _seen: tuple) -> Pack:
     digest = parts["digest"]
     if base is not None:
         digest.update(base.digest.encode())
-    result = Pack(info, categories, names, sanitizers, sinks, factories, rules, digest.hexdigest())
-    _check_references(result, folder)
-    return result
+    info, names = _normalized(info, names, categories, folder)
+    return Pack(info, categories, names, sanitizers, sinks, factories, rules, digest.hexdigest())
 
 
-def _check_references(pack: Pack, folder: Path) -> None:
-    """Every category a pack names must be one it knows."""
-    def check(where: str, key: str) -> None:
+CATEGORY_LISTS = ("forbidden", "sensitive", "credentials", "passive", "identity")
+
+
+def _normalized(info: PackInfo, names: Names, categories: dict[str, str], folder: Path):
+    """Every category a pack names must be one it knows; keys are stored in full
+    (``government_id`` -> ``user.government_id``) so that look-ups compare like with like."""
+    def norm(where: str, key: str) -> str:
         try:
-            pack.normalize_category(key)
+            return _normalize_key(categories, key)
         except ConfigError as exc:
             raise ConfigError(f"{folder / where}: {exc}") from None
 
-    for listname in ("forbidden", "sensitive", "credentials", "passive", "identity"):
-        for key in getattr(pack.info, listname):
-            check(f"pack.yaml: {listname}", key)
-    for entry in pack.names.names:
-        check("names.yaml: names.category", entry.category)
-    for entry in pack.names.names:
+    lists = {name: [norm(f"pack.yaml: {name}", key) for key in getattr(info, name)] for name in CATEGORY_LISTS}
+    entries = []
+    for entry in names.names:
         for pattern in entry.patterns:
             try:
                 re.compile(pattern)
             except re.error as exc:
                 raise ConfigError(f"{folder / 'names.yaml'}: patterns: bad regex {pattern!r}: {exc}") from None
+        entries.append(NamePattern(category=norm("names.yaml: names.category", entry.category), patterns=entry.patterns))
+    return info.model_copy(update=lists), Names(names=entries, exclude=names.exclude)

@@ -17,6 +17,7 @@ class CheckContext:
         self.settings = settings
         self.facts = facts
         self.sources = builder.sources
+        self.cache: dict = {}  # per-sink answers several rules share
 
     def rule(self, code: str):
         return self.pack.rules[code]

@@ -3,7 +3,6 @@ consent check guards the call (policy 1.3)."""
 
 from __future__ import annotations
 
-from .context import categories_text
 from .recipients import destination
 
 CODE = "PII204"
@@ -12,31 +11,39 @@ CODE = "PII204"
 def check(ctx):
     for sink in ctx.sinks("http", "sdk"):
         dest = destination(ctx, sink)
-        if not dest.marketing or guarded(ctx, sink.call.guards, sink.call.scope, set()):
+        if not dest.marketing or guarded(ctx, sink.call.guards, sink.call.scope):
             continue
-        reached = ctx.reaching(sink, CODE)
-        if reached:
-            source, path = reached[0]
-            info = ctx.sources[source]
+        found = ctx.grouped(sink, CODE)
+        if found is not None:
+            source, path, categories, more = found
             yield ctx.flow_finding(CODE, sink, source, path,
-                                   f"{categories_text(info)} ({ctx.describe_source(source)}) sent to marketing "
-                                   f"recipient {dest.name} with no consent check")
+                                   f"{ctx.what(source)}{more} sent to marketing recipient {dest.name} "
+                                   f"with no consent check", categories=categories)
 
 
-def guarded(ctx, guards, scope: str, seen: set) -> bool:
+def guarded(ctx, guards, scope: str) -> bool:
     """A consent test guards the call, its function, or every call site of its function."""
     if any(ctx.pack.is_consent_name(g) for g in guards):
         return True
+    return _function_guarded(ctx, scope, ctx.cache.setdefault("consent", {}))
+
+
+def _function_guarded(ctx, scope: str, memo: dict) -> bool:
+    if scope in memo:
+        return memo[scope]
+    memo[scope] = True  # a cycle adds no unguarded caller
     b = ctx.builder
     fn = b.p.functions.get(scope)
-    if fn is None or scope in seen:
-        return False
-    seen.add(scope)
-    for dep in fn.depends:
-        target = b.resolve(dep)
-        if ctx.pack.is_consent_name(target.rsplit(".", 1)[-1]):
-            return True
-    sites = b.call_sites.get(scope, [])
-    if not sites:
-        return False  # an entry point: only its own guards count
-    return all(guarded(ctx, site.call.guards, site.call.scope, seen) for site in sites)
+    result = False
+    if fn is not None:
+        if any(ctx.pack.is_consent_name(b.resolve(dep).rsplit(".", 1)[-1]) for dep in fn.depends):
+            result = True
+        else:
+            sites = b.call_sites.get(scope, [])
+            # No caller: an entry point, where only its own guards count.
+            result = bool(sites) and all(
+                any(ctx.pack.is_consent_name(g) for g in site.call.guards)
+                or _function_guarded(ctx, site.call.scope, memo)
+                for site in sites)
+    memo[scope] = result
+    return result

@@ -3,7 +3,12 @@ joined with identity data in one stored record or outbound payload (policy 1.2).
 
 from __future__ import annotations
 
+from .context import short_category
 from .models import stored_models
+
+
+def _names(categories) -> str:
+    return ", ".join(short_category(c) for c in sorted(categories))
 
 CODE = "PII205"
 
@@ -20,8 +25,8 @@ def check(ctx):
             fact = b.p.classes[cls]
             yield ctx.declaration_finding(
                 CODE, b.p.class_module[cls].path, fact.line, fact.col,
-                f"{fact.name} stores passive data ({', '.join(c[5:] for c in p)}) beside identity data "
-                f"({', '.join(c[5:] for c in i)})", categories=p + i, source=fact.name)
+                f"{fact.name} stores passive data ({_names(p)}) beside identity data ({_names(i)})",
+                categories=p + i, source=fact.name)
     for sink in ctx.sinks("http", "sdk", "storage", "cache", "cookie"):
         # A record that mixes both is reported once, at its class: here, what this call joins.
         reached = [(s, p) for s, p in ctx.reaching(sink, CODE) if ctx.sources[s]["how"] != "record"]
@@ -33,6 +38,6 @@ def check(ctx):
             info = ctx.sources[source]
             yield ctx.flow_finding(
                 CODE, sink, source, path,
-                f"{', '.join(c[5:] for c in info['categories'] if pack.is_under(c, passive))} "
-                f"({ctx.describe_source(source)}) is joined with identity data "
-                f"({', '.join(sorted(c[5:] for c in identity_cats))}) in {sink.call.display}")
+                f"{_names(c for c in info['categories'] if pack.is_under(c, passive))} "
+                f"({ctx.describe_source(source)}) is joined with identity data ({_names(identity_cats)}) "
+                f"in {sink.call.display}")

@@ -3,6 +3,7 @@ retention period, and personal data written to a cache with no expiry (policy 1.
 
 from __future__ import annotations
 
+from ..facts import NOT_LITERAL
 from .models import stored_models
 
 CODE = "PII301"
@@ -33,23 +34,27 @@ def check(ctx):
 
 
 def _has_expiry(ctx, sink) -> bool:
+    """An expiry argument that is not None or 0, or a later ``expire`` of the same key in
+    the same function."""
     call = sink.call
     for spec in sink.sinks:
         for key in spec.expiry:
             if key == "*":
                 return True
-            if isinstance(key, str) and key in call.consts and call.consts[key] not in (None, 0):
+            value = call.consts.get(key, NOT_LITERAL) if isinstance(key, str) else (
+                call.pos_consts[key] if isinstance(key, int) and key < len(call.pos_consts) else None)
+            given = any(k == key for k, _ in call.args)
+            if given and value not in (None, 0):  # NOT_LITERAL: a variable, assume it is set
                 return True
-            if isinstance(key, str) and any(k == key for k, _ in call.args):
-                return True
-            if isinstance(key, int) and len(call.pos_consts) > key:
-                return True
-    # A later `expire(key, ...)` on the same client in the same function.
     methods = {m for spec in sink.sinks for m in spec.expiry_methods}
-    key_arg = call.pos_consts[0] if call.pos_consts else None
+    key_arg = call.pos_consts[0] if call.pos_consts else NOT_LITERAL
+    receiver = call.func[1] if call.func and call.func[0] == "a" else None
     for other in sink.module.calls:
-        if other.scope == call.scope and other.line >= call.line and other is not call:
-            name = other.display.rsplit(".", 1)[-1]
-            if name in methods and (key_arg is None or not other.pos_consts or other.pos_consts[0] in (key_arg, None)):
-                return True
+        if other.scope != call.scope or other.line < call.line or other is call:
+            continue
+        if not (other.func and other.func[0] == "a" and other.func[2] in methods and other.func[1] == receiver):
+            continue
+        other_key = other.pos_consts[0] if other.pos_consts else NOT_LITERAL
+        if NOT_LITERAL in (key_arg, other_key) or other_key == key_arg:
+            return True
     return False
