@@ -140,12 +140,12 @@ def _run(args) -> int:
     config, pack, report = _load(args)
     if args.command == "check":
         for key in ("select", "ignore"):
-            extra = [c.strip().upper() for c in getattr(args, key).split(",") if c.strip()]
-            if extra:
-                setattr(config.settings, key, extra)
-        from .config import validate_against_pack
-
-        validate_against_pack(config, pack)
+            codes = [c.strip().upper() for c in getattr(args, key).split(",") if c.strip()]
+            for code in codes:
+                if not any(rule.startswith(code) for rule in pack.rules):
+                    raise ConfigError(f"--{key}: unknown rule code {code!r}; `pii-lint rules` lists them")
+            if codes:
+                setattr(config.settings, key, codes)
         analysis = _analyse(args, config, pack, report)
         return _check(args, config, pack, analysis)
     analysis = _analyse(args, config, pack, report, need_graph=args.command in ("graph", "inventory"))

@@ -17,6 +17,7 @@ from .facts import ModuleFacts, extract, module_name_for
 from .findings import Finding, Suppression
 
 if TYPE_CHECKING:
+    from .flows import FlowIndex
     from .graph import GraphBuilder
 
 SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".nox", "node_modules",
@@ -29,10 +30,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 class Analysis:
     root: Path
     findings: list[Finding]
-    builder: GraphBuilder | None = None
+    builder: GraphBuilder | None = None  # None when the findings came from the cache
     facts: list[ModuleFacts] = field(default_factory=list)
-    files: int = 0
-    errors: list[str] = field(default_factory=list)
+    flows: FlowIndex | None = None
 
 
 def discover(root: Path, excludes: list[str]) -> list[str]:
@@ -192,7 +192,7 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
     modules = module_names(files)
     keys = {rel: cache.key(rel, modules[rel]) for rel in files} if cache else {}
     project_key = cache.project_key(sorted(keys.items()), settings.model_dump_json()) if cache else None
-    builder = None
+    builder = flows = None
     facts: list[ModuleFacts] = []
     findings = cache.get(project_key) if cache and not need_graph else None
     if findings is None:
@@ -208,8 +208,9 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
         if builder.bad_tags:
             path, line, message = sorted(builder.bad_tags)[0]
             more = f" (and {len(builder.bad_tags) - 1} more)" if len(builder.bad_tags) > 1 else ""
-            raise ConfigError(f"{path}:{line}: `# pii:` tag: {message}{more}")
-        findings = run_checks(builder, FlowIndex(builder), pack, settings, facts)
+            raise ConfigError(f"{path}:{line}: {message}{more}")
+        flows = FlowIndex(builder)
+        findings = run_checks(builder, flows, pack, settings, facts)
         findings = _apply_noqa(findings, facts)
         findings = _select(findings, settings.select, settings.ignore, pack)
         findings.sort(key=Finding.sort_key)
@@ -219,7 +220,7 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
         wanted = set(report_paths)
         findings = [f for f in findings if f.location.path in wanted
                     or any(f.location.path.startswith(p.rstrip("/") + "/") for p in wanted)]
-    return Analysis(root, findings, builder, facts, len(files))
+    return Analysis(root, findings, builder, facts, flows)
 
 
 def _apply_noqa(findings: list[Finding], facts: list[ModuleFacts]) -> list[Finding]:

@@ -78,8 +78,9 @@ class FunctionFact:
     line: int
     col: int
     class_qual: str | None
-    params: tuple[str, ...]
+    params: tuple[str, ...]  # positional first, then *args, keyword-only, **kwargs
     kind: str = "function"  # function | method | classmethod | staticmethod | lambda
+    positional: int = 0  # how many of params take positions
     annotations: dict[str, Ref] = field(default_factory=dict)
     depends: tuple[Ref, ...] = ()  # FastAPI Depends(x) defaults
     returns: Ref | None = None
@@ -687,7 +688,7 @@ class _Extractor:
         if in_class:
             kind = "staticmethod" if "staticmethod" in dec_names else "classmethod" if "classmethod" in dec_names else "method"
         fn = FunctionFact(sid, node.name, node.lineno, node.col_offset + 1, ctx.class_qual if in_class else None,
-                          tuple(params), kind, decorators=decorators)
+                          tuple(params), kind, len(all_args), decorators=decorators)
         self.f.functions[sid] = fn
         if in_class:
             self.f.classes[ctx.class_qual].methods[node.name] = sid
@@ -760,6 +761,9 @@ class _Extractor:
                             self.class_field(target.id, stmt, None, stmt.value, inner, refs)
                     else:
                         self.assign(target, refs, stmt.value, inner, stmt, ())
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) \
+                    and stmt.target.id == "__pii_retention__" and isinstance(_literal(stmt.value), str):
+                cls.retention = _literal(stmt.value)
             elif isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
                 for sub in stmt.body:
                     if isinstance(sub, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "abstract" for t in sub.targets):
@@ -904,7 +908,8 @@ class _Extractor:
             refs = self.expr(node, ctx)
             return refs[0] if refs else None
         if isinstance(node, ast.Subscript):
-            return self.callee_ref(node.value, ctx)
+            refs = self.expr(node, ctx)  # request.POST["email"].strip(): the key is read
+            return refs[0] if len(refs) == 1 else None
         return None
 
     def type_ref(self, annotation, ctx: _Ctx) -> Ref | None:
@@ -1052,6 +1057,9 @@ class _Extractor:
         return [t] if any_flow else []
 
     def _comprehension(self, node, ctx, elts, desc):
+        # Its loop variables are its own: the enclosing function's values come back after it.
+        before = dict(self.vers)
+        targets = _stored_names([gen.target for gen in node.generators])
         for gen in node.generators:
             refs = self.expr(gen.iter, ctx)
             self.loop_target(gen.target, gen.iter, refs, ctx, gen.iter)
@@ -1065,6 +1073,11 @@ class _Extractor:
         refs = []
         for e in elts:
             refs.extend(self.expr(e, loop_ctx))
+        for name in targets:
+            if name in before:
+                self.vers[name] = before[name]
+            else:
+                self.vers.pop(name, None)
         return self.temp(node, refs, desc)
 
     def e_ListComp(self, node, ctx):
@@ -1082,9 +1095,11 @@ class _Extractor:
     def e_Lambda(self, node, ctx):
         sid = f"{ctx.scope}.<lambda:{node.lineno}:{node.col_offset}>"
         scope = self.add_scope(sid, "function", ctx.scope)
-        params = tuple(a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs)
+        positional = [a.arg for a in node.args.posonlyargs + node.args.args]
+        params = tuple(positional + [a.arg for a in node.args.kwonlyargs])
         scope.locals.update(params)
-        self.f.functions[sid] = FunctionFact(sid, "<lambda>", node.lineno, node.col_offset + 1, None, params, "lambda")
+        self.f.functions[sid] = FunctionFact(sid, "<lambda>", node.lineno, node.col_offset + 1, None, params, "lambda",
+                                             len(positional))
         inner = _Ctx(sid, ctx.class_qual, ctx.self_name, ctx.guards, ctx.loop, sid)
         self.flow_all(self.expr(node.body, inner), ("r", sid), "returned", node.lineno)
         return [("r", sid)]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__
 
-_ANALYSES: dict[str, object] = {}
+_ANALYSES: dict[str, object] = {}  # project root -> (config, analysis) or the error
 
 
 class PiiLintChecker:
@@ -45,12 +45,18 @@ def _findings_for(path: Path) -> list:
     key = str(root.resolve())
     cached = _ANALYSES.get(key)
     if cached is None:
-        config = load_config(root)
-        pack = load_project_pack(config)
-        validate_against_pack(config, pack)
-        # flake8 -jN already runs one process per core: analyse in this one.
-        analysis = analyse(config, pack, jobs=1, use_cache=os.environ.get("PII_LINT_NO_CACHE") is None)
-        cached = _ANALYSES[key] = (config, analysis)
+        try:
+            config = load_config(root)
+            pack = load_project_pack(config)
+            validate_against_pack(config, pack)
+            # flake8 -jN already runs one process per core: analyse in this one.
+            analysis = analyse(config, pack, jobs=1, use_cache=os.environ.get("PII_LINT_NO_CACHE") is None)
+            cached = (config, analysis)
+        except Exception as exc:  # remembered: the next file would fail the same way
+            cached = exc
+        _ANALYSES[key] = cached
+    if isinstance(cached, Exception):
+        raise cached
     config, analysis = cached
     if is_excluded(rel, config.settings.exclude):
         return []

@@ -40,6 +40,7 @@ class FlowIndex:
         self._summaries: dict[frozenset[int], dict[str, list]] = {}
         self.relevant = self._forward_closure(set(builder.sources))
         self._owner_cache: dict[str, str | None] = {}
+        self._reaching: dict[tuple, dict] = {}  # (sink, signature) -> paths: rules share them
 
     def signature(self, rule: str) -> frozenset[int]:
         sig = self._signatures.get(rule)
@@ -141,6 +142,12 @@ class FlowIndex:
         if sink not in self.relevant:
             return {}
         sig = self.signature(rule)
+        key = (sink, sig)
+        if key not in self._reaching:
+            self._reaching[key] = self._search(sink, sig)
+        return self._reaching[key]
+
+    def _search(self, sink: str, sig: frozenset[int]) -> dict[str, list[tuple[str, dict]]]:
         summaries = self.summaries(sig)
         sources = self.b.sources
         relevant = self.relevant

@@ -13,10 +13,12 @@ Edges carry ``k`` (kind: intra, call, return, summary), ``d`` (what happened), `
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
+from .config import RETENTION
+from .errors import ConfigError
 from .facts import CallFact, ClassFact, FunctionFact, ModuleFacts
 
 INTRA, CALL, RETURN, SUMMARY = "intra", "call", "return", "summary"
@@ -112,7 +114,7 @@ class GraphBuilder:
         self.erasures: dict[str, list] = defaultdict(list)  # class -> [(path, line, how)]
         self.sources: dict[str, dict] = {}  # node -> {categories, label, inferred, path, line}
         self.field_categories: dict[tuple[str, str], tuple[tuple[str, ...], bool]] = {}
-        self.bad_tags: list[tuple[str, int, str]] = []  # (path, line, message): unknown categories in tags
+        self.bad_tags: list[tuple[str, int, str]] = []  # (path, line, message): tags naming nothing known
         self.config_fields = {}
         for qual, cats in settings.field_tags().items():
             self.config_fields[qual] = tuple(pack.normalize_category(c) for c in cats)
@@ -211,6 +213,9 @@ class GraphBuilder:
                 self._inferred_attrs.append((node, attr))
         return node
 
+    def _is_personal_field(self, cls: str, attr: str) -> bool:
+        return any((c, attr) in self.field_categories for c in self.mro(cls))
+
     def _is_record_class(self, cls: str) -> bool:
         cached = self._record_class_cache.get(cls)
         if cached is None:
@@ -302,13 +307,9 @@ class GraphBuilder:
                     target = self.resolve(fact.fields[attr].type_ref)
                     if target.startswith("q|"):
                         return target[2:]
-        if node.startswith("v|"):
-            _, scope, name = node.split("|", 2)
-            if self.pack.is_logger_name(name):
-                return "logging.Logger"
-        if node.startswith("a|") or node.startswith("f|"):
-            name = node.rsplit("|", 1)[-1]
-            if self.pack.is_logger_name(name):
+        if node[:2] in ("v|", "a|", "f|"):
+            # A receiver named like a logger (log, self.logger, LOG) is one; `log#2` is a value of log.
+            if self.pack.is_logger_name(node.rsplit("|", 1)[-1].split("#", 1)[0]):
                 return "logging.Logger"
         if node.startswith("r|"):
             fn = self.p.functions.get(node[2:])
@@ -443,6 +444,9 @@ class GraphBuilder:
         """Tagged (or personal-looking) fields become sources."""
         for qual, cls in sorted(self.p.classes.items()):
             mod = self.p.class_module[qual]
+            if cls.retention is not None and not RETENTION.match(cls.retention):
+                self.bad_tags.append((mod.path, cls.line, f"retention {cls.retention!r} of {cls.name} is not a "
+                                                          f"period like 30d, 12w, 6m or 7y"))
             for name, fld in cls.fields.items():
                 node = f"f|{qual}|{name}"
                 self.g.add_node(node)
@@ -467,8 +471,8 @@ class GraphBuilder:
     def _category(self, raw: str, mod: ModuleFacts, line: int) -> str | None:
         try:
             return self.pack.normalize_category(raw)
-        except Exception as exc:  # reported as a finding-level config problem
-            self.bad_tags.append((mod.path, line, str(exc)))
+        except ConfigError as exc:  # the engine stops with it: a configuration error
+            self.bad_tags.append((mod.path, line, f"`# pii:` tag: {exc}"))
             return None
 
     def _module_edges(self, mod: ModuleFacts) -> None:
@@ -499,7 +503,7 @@ class GraphBuilder:
             if base[0] == "f":
                 continue
             t = self.type_of(resolve(base))
-            if t in self.p.classes:
+            if t in self.p.classes and self._is_personal_field(t, attr):
                 self.erasures[t].append((mod.path, line, f"blanks .{attr}"))
 
     # -- calls ----------------------------------------------------------------
@@ -570,9 +574,11 @@ class GraphBuilder:
             return
         if kind == "task":
             if call.func[2] == "apply_async":
-                self.call_sites[target].append(CallSite(call, mod, target, {}))
-            else:
-                self._bind(call, mod, target, receiver_bound=False, returns=False)
+                # task.apply_async((a, b), {"k": v}) or (args=..., kwargs=...): unpack them.
+                unpacked = {0: "*", "args": "*", 1: "**", "kwargs": "**"}
+                args = tuple((unpacked[key], refs) for key, refs in call.args if key in unpacked)
+                call = replace(call, args=args)
+            self._bind(call, mod, target, receiver_bound=False, returns=False)
             return
         qual = target
         if call.display == "raise":
@@ -651,13 +657,14 @@ class GraphBuilder:
             if call.receiver is not None:
                 bound[params[0]].append(call.receiver)
             offset = 1
-        positional = [p for p in params if not p.startswith("*")]
+        positional = list(params[:fn.positional])  # keyword-only ones take no position
+        named = [p for p in params if not p.startswith("*")]
         star = next((p[1:] for p in params if p.startswith("*") and not p.startswith("**")), None)
         dstar = next((p[2:] for p in params if p.startswith("**")), None)
         for key, refs in call.args:
             if isinstance(key, int):
                 idx = key + offset
-                if idx < len(positional) and positional[idx] not in fn.params[len(positional):]:
+                if idx < len(positional):
                     bound[positional[idx]].extend(refs)
                 elif star:
                     bound[star].extend(refs)
@@ -671,7 +678,7 @@ class GraphBuilder:
                     bound[p].extend(refs)
                 if dstar:
                     bound[dstar].extend(refs)
-            elif key in positional or key in fn.params:
+            elif key in named:
                 bound[key].extend(refs)
             elif dstar:
                 bound[dstar].extend(refs)
@@ -708,24 +715,8 @@ class GraphBuilder:
                 for r in refs:
                     self.add_edge(self.resolve(r), result, INTRA, f"passed to {short}()", at)
         if init is not None:
-            self._bind_init(call, mod, init, result)
-
-    def _bind_init(self, call, mod, init, result) -> None:
-        fn = self.p.functions[init]
-        params = [p for p in fn.params if not p.startswith("*")]
-        at = (mod.path, call.line)
-        for key, refs in call.args:
-            if isinstance(key, int) and key + 1 < len(params):
-                param = params[key + 1]
-            elif isinstance(key, str) and key in params:
-                param = key
-            else:
-                continue
-            for r in refs:
-                src = self.resolve(r)
-                if not src.startswith("q|"):
-                    self.add_edge(src, f"v|{init}|{param}", CALL, f"passed as argument {param} of {fn.name}()", at, site=call.id)
-        self.call_sites[init].append(CallSite(call, mod, init, {}))
+            # Arguments go to __init__'s parameters; `self` is the new object.
+            self._bind(call, mod, init, receiver_bound=True, returns=False)
 
     def _sink(self, call: CallFact, mod: ModuleFacts, qual: str, sinks=()) -> None:
         """``raise X(...)`` comes without pack entries: an exception message is a log."""
@@ -770,7 +761,7 @@ class GraphBuilder:
         if cls not in self.p.classes:
             return
         if method == "update":
-            blanked = [k for k, v in call.consts.items() if v is None or v == ""]
+            blanked = [k for k, v in call.consts.items() if (v is None or v == "") and self._is_personal_field(cls, k)]
             if not blanked:
                 return
             self.erasures[cls].append((mod.path, call.line, f"blanks {', '.join(blanked)}"))

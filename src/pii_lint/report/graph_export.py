@@ -126,7 +126,7 @@ class _FindingPaths:
 
     def __init__(self, analysis) -> None:
         self.b = analysis.builder
-        self.flows = None  # built on first use: most declaration-only runs never need it
+        self.flows = analysis.flows or FlowIndex(self.b)  # the engine's, with its searches done
         self.sinks_at = defaultdict(list)
         for s in self.b.sinks:
             self.sinks_at[(s.module.path, s.call.line)].append(s)
@@ -155,8 +155,6 @@ class _FindingPaths:
         return [], []
 
     def _reaching(self, node, code):
-        if self.flows is None:
-            self.flows = FlowIndex(self.b)
         key = (node, code)
         if key not in self._cache:
             self._cache[key] = self.flows.reaching(node, code)

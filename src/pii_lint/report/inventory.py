@@ -118,7 +118,7 @@ def _collected(b, cats) -> None:
 
 
 def _flows(b, pack, settings, analysis, cats) -> None:
-    flows = FlowIndex(b)
+    flows = analysis.flows or FlowIndex(b)
     ctx = CheckContext(b, flows, pack, settings, analysis.facts)
     stored_whole = set()  # classes whose records reach a store whole
     for sink in sorted(b.sinks, key=lambda s: (s.module.path, s.call.line, s.call.col, s.node)):
