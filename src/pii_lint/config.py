@@ -30,7 +30,7 @@ class Recipient(BaseModel):
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid")
 
     pack: str = "shop"
     infer: Union[bool, Literal["suggest"]] = True
@@ -142,11 +142,3 @@ def validate_against_pack(config: Config, pack) -> None:
         for code in getattr(config.settings, key):
             if not any(c.startswith(code) for c in pack.rules):
                 raise ConfigError(f"{where}: [tool.pii-lint] {key}: unknown rule code {code!r}")
-
-
-def retention_days(period: str) -> int | None:
-    m = RETENTION.match(period)
-    if not m:
-        return None
-    n, unit = int(m.group(1)), m.group(2)
-    return n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit]

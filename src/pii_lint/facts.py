@@ -6,9 +6,11 @@ names over the whole project. Parsing uses CPython's ``ast``: it gives positions
 free and agrees with the interpreter on what is valid Python (see README, "Design").
 
 Refs are tuples:
-    ("n", scope, name)    a name as seen from a scope (local, enclosing, global, import)
+    ("n", scope, name)    a name as seen from a scope (local, enclosing, global, import);
+                          ``name#2`` is the second value assigned to a local
     ("a", base, attr)     attribute ``attr`` of the value ``base``
     ("f", class, attr)    attribute of ``self``/``cls`` inside class ``class``
+    ("k", class)          the class itself (``cls(...)`` in a classmethod)
     ("c", call_id)        the result of a call
     ("t", temp_id)        a value built from others (string formatting, containers)
     ("r", scope)          what a function returns
@@ -61,10 +63,8 @@ class ClassFact:
     line: int
     col: int
     bases: tuple[Ref, ...]
-    decorators: tuple[Ref, ...]
     fields: dict[str, FieldFact] = field(default_factory=dict)
     methods: dict[str, str] = field(default_factory=dict)  # name -> function scope
-    attr_types: dict[str, tuple] = field(default_factory=dict)  # self.x = <typed value>
     instance_attrs: set[str] = field(default_factory=set)  # self.x = ... in methods
     retention: str | None = None
     tablename: bool = False
@@ -84,7 +84,6 @@ class FunctionFact:
     annotations: dict[str, Ref] = field(default_factory=dict)
     depends: tuple[Ref, ...] = ()  # FastAPI Depends(x) defaults
     returns: Ref | None = None
-    decorators: tuple[Ref, ...] = ()
 
 
 @dataclass(slots=True)
@@ -132,7 +131,7 @@ class ModuleFacts:
     path: str
     module: str
     error: str | None = None
-    error_line: int = 1
+    error_line: int = 1  # where PII900 is reported
     scopes: dict[str, Scope] = field(default_factory=dict)
     classes: dict[str, ClassFact] = field(default_factory=dict)
     functions: dict[str, FunctionFact] = field(default_factory=dict)
@@ -144,7 +143,6 @@ class ModuleFacts:
     blanks: list = field(default_factory=list)  # (base ref, attr, line): personal field set empty
     constants: dict[str, str] = field(default_factory=dict)  # module-level NAME = "string"
     noqa: dict[int, tuple] = field(default_factory=dict)  # line -> (codes or None, reason)
-    lines: int = 0
 
 
 class _Ctx:
@@ -183,20 +181,17 @@ def extract(source: bytes | str, relpath: str, module: str, infer_name) -> Modul
         tree = _parse(source, relpath)
     except SyntaxError as exc:
         facts.error = f"syntax error: {exc.msg}" + (f" (line {exc.lineno})" if exc.lineno else "")
-        facts.error_line = 1
         return facts
     except (ValueError, MemoryError, RecursionError) as exc:
         facts.error = f"cannot parse: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
         return facts
     text = _decode(source) if isinstance(source, bytes) else source
     lines = text.splitlines()
-    facts.lines = len(lines)
     try:
         _Extractor(facts, lines, infer_name).run(tree)
     except RecursionError:
         # Rare, very deep code: run again on a thread with a large stack.
         facts2 = ModuleFacts(path=relpath, module=module)
-        facts2.lines = len(lines)
         _run_deep(lambda: _Extractor(facts2, lines, infer_name).run(tree))
         return facts2
     return facts
@@ -672,7 +667,6 @@ class _Extractor:
     def s_FunctionDef(self, node, ctx):
         parent = self.f.scopes[ctx.scope]
         sid = f"{ctx.scope}.{node.name}"
-        decorators = tuple(r for r in (self.callee_ref(d.func if isinstance(d, ast.Call) else d, ctx) for d in node.decorator_list) if r)
         dec_names = {_dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
         scope = self.add_scope(sid, "function", ctx.scope)
         args = node.args
@@ -688,7 +682,7 @@ class _Extractor:
         if in_class:
             kind = "staticmethod" if "staticmethod" in dec_names else "classmethod" if "classmethod" in dec_names else "method"
         fn = FunctionFact(sid, node.name, node.lineno, node.col_offset + 1, ctx.class_qual if in_class else None,
-                          tuple(params), kind, len(all_args), decorators=decorators)
+                          tuple(params), kind, len(all_args))
         self.f.functions[sid] = fn
         if in_class:
             self.f.classes[ctx.class_qual].methods[node.name] = sid
@@ -739,8 +733,7 @@ class _Extractor:
         bases = tuple(r for r in (self.callee_ref(b, ctx) for b in node.bases) if r)
         for kw in node.keywords:
             self.expr(kw.value, ctx)
-        decorators = tuple(r for r in (self.callee_ref(d.func if isinstance(d, ast.Call) else d, ctx) for d in node.decorator_list) if r)
-        cls = ClassFact(qual, node.name, node.lineno, self.col(node.lineno, node.col_offset), bases, decorators)
+        cls = ClassFact(qual, node.name, node.lineno, self.col(node.lineno, node.col_offset), bases)
         cls.retention = self._retention_comment(node.lineno)
         self.f.classes[qual] = cls
         scope = self.add_scope(qual, "class", ctx.scope)

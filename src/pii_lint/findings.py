@@ -44,10 +44,6 @@ class Finding:
     severity: str = "error"  # error | warning | note
     suppression: Suppression | None = field(default=None, compare=False)
 
-    @property
-    def is_flow(self) -> bool:
-        return bool(self.steps)
-
     def fingerprint_key(self) -> str:
         """Identity that survives moving code: no line numbers."""
         return "\x1f".join((self.code, self.location.path, self.source, self.sink, ",".join(self.categories)))

@@ -19,6 +19,18 @@ from .graph import CALL, RETURN, SUMMARY, GraphBuilder
 DESCENDING, ASCENDING = 0, 1
 
 
+def closure(starts, neighbours) -> set[str]:
+    """Every node reachable from ``starts`` through ``neighbours`` (succ or pred)."""
+    seen = set(starts)
+    queue = deque(seen)
+    while queue:
+        for nxt in neighbours[queue.popleft()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
 def owner(node: str) -> str | None:
     """The function scope a node belongs to, or None for project-wide nodes."""
     kind, _, rest = node.partition("|")
@@ -38,7 +50,8 @@ class FlowIndex:
         self.pack = builder.pack
         self._signatures: dict[str, frozenset[int]] = {}
         self._summaries: dict[frozenset[int], dict[str, list]] = {}
-        self.relevant = self._forward_closure(set(builder.sources))
+        # Only what sources reach can be on a path: searches stay inside it.
+        self.relevant = closure((s for s in builder.sources if s in self.g), self.g._succ)
         self._owner_cache: dict[str, str | None] = {}
         self._reaching: dict[tuple, dict] = {}  # (sink, signature) -> paths: rules share them
 
@@ -50,18 +63,6 @@ class FlowIndex:
             )
             self._signatures[rule] = sig
         return sig
-
-    def _forward_closure(self, starts: set[str]) -> set[str]:
-        seen = set(s for s in starts if s in self.g)
-        queue = deque(seen)
-        succ = self.g._succ
-        while queue:
-            node = queue.popleft()
-            for nxt in succ[node]:
-                if nxt not in seen:
-                    seen.add(nxt)
-                    queue.append(nxt)
-        return seen
 
     def _owner(self, node: str) -> str | None:
         if node not in self._owner_cache:

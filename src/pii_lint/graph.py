@@ -27,8 +27,6 @@ ORM_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django.co
              "django.contrib.auth.models.AbstractBaseUser", "sqlalchemy.orm.DeclarativeBase",
              "sqlalchemy.orm.decl_api.DeclarativeBase", "flask_sqlalchemy.SQLAlchemy.Model", "peewee.Model",
              "tortoise.models.Model", "mongoengine.Document", "sqlmodel.SQLModel")
-DECLARATIVE_FACTORIES = ("sqlalchemy.ext.declarative.declarative_base", "sqlalchemy.orm.declarative_base",
-                         "sqlalchemy.orm.decl_api.declarative_base")
 # Manager/query methods whose result holds records of the same model.
 ORM_CHAIN = frozenset("""get filter exclude all first last earliest latest order_by select_related
 prefetch_related only defer distinct iterator none using annotate reverse get_or_404 first_or_404
@@ -39,11 +37,11 @@ CLASS_BUILDERS = frozenset("""model_validate model_validate_json parse_obj parse
 construct objects query""".split())
 # Calls that fetch a model instance given the class as first argument.
 FETCHERS = frozenset({"get", "get_object_or_404", "get_list_or_404", "query", "scalars", "select", "merge", "refresh"})
-# Logger methods that return a logger carrying extra context.
 # Celery: queuing a task calls it later with the same arguments.
 TASK_QUEUERS = frozenset({"delay", "apply_async", "s", "si", "signature"})
 # Methods whose result is a count or a flag, not the data they touch.
 NO_DATA_METHODS = frozenset({"delete", "count", "exists", "update", "save", "full_clean", "clear"})
+# Logger methods that return a logger carrying extra context.
 BINDERS = frozenset({"bind", "new", "opt", "patch", "getChild", "with_fields", "contextualize", "bind_contextvars"})
 
 
@@ -51,7 +49,6 @@ BINDERS = frozenset({"bind", "new", "opt", "patch", "getChild", "with_fields", "
 class CallSite:
     call: CallFact
     module: ModuleFacts
-    target: str  # function scope called
     bound: dict[str, tuple]  # param -> refs
 
 
@@ -88,7 +85,12 @@ class Project:
         return project
 
 
-def _is_field(fld) -> bool:
+def _cleaned(kind: str, display: str) -> str:
+    """The path step of a sanitizer: ``hash`` -> "cleaned by hashlib.sha256() (hash)"."""
+    return f"cleaned by {display}() ({kind})"
+
+
+def is_field(fld) -> bool:
     """A class attribute that declares data (a field call, an annotation or a tag), not a constant."""
     return fld.is_field_call or fld.type_ref is not None or fld.tag != ""
 
@@ -229,7 +231,7 @@ class GraphBuilder:
             fact = self.p.classes.get(c)
             if fact is None:
                 continue
-            if attr in fact.fields or attr in fact.attr_types or attr in fact.instance_attrs:
+            if attr in fact.fields or attr in fact.instance_attrs:
                 return f"f|{c}|{attr}"
             if attr in fact.methods:
                 return f"q|{fact.methods[attr]}"
@@ -456,7 +458,7 @@ class GraphBuilder:
                 if not cats and fld.categories:
                     cats = tuple(self._category(c, mod, fld.line) for c in fld.categories)
                     cats = tuple(c for c in cats if c)
-                if not cats and self.infer and not fld.relation and _is_field(fld):
+                if not cats and self.infer and not fld.relation and is_field(fld):
                     cat = self.pack.infer_name(name)
                     if cat:
                         cats, inferred, how = (cat,), True, "name"
@@ -556,7 +558,7 @@ class GraphBuilder:
         kind, target = self.callee(call)
         result = f"c|{call.id}"
         at = (mod.path, call.line)
-        self._erasure(call, mod, kind, target)
+        self._erasure(call, mod)
         if kind == "project":
             sanitizer = self.pack.sanitizer_for(target)
             self._bind(call, mod, target, receiver_bound=self._is_bound_call(call, target),
@@ -567,7 +569,7 @@ class GraphBuilder:
                     for r in refs:
                         src = self.resolve(r)
                         if not src.startswith("q|"):
-                            self.add_edge(src, result, INTRA, f"{sanitizer.kind} by {call.display}()", at, idx)
+                            self.add_edge(src, result, INTRA, _cleaned(sanitizer.kind, call.display), at, idx)
             return
         if kind == "class":
             self._construct(call, mod, target)
@@ -598,7 +600,7 @@ class GraphBuilder:
                 sanitizer_idx = self.pack.sanitizers.index(sanitizer)
         desc = f"passed through {call.display}()"
         if sanitizer_idx != -1:
-            desc = f"{self.pack.sanitizers[sanitizer_idx].kind}ed by {call.display}()".replace("eed", "ed")
+            desc = _cleaned(self.pack.sanitizers[sanitizer_idx].kind, call.display)
         if call.display.endswith("model_to_dict") or call.display.endswith("model_dump"):
             if self._selected_fields(call, mod, result):
                 return
@@ -691,7 +693,7 @@ class GraphBuilder:
                     self.add_edge(src, dst, CALL, f"passed as argument {param} of {name}()", at, site=call.id)
         if returns:
             self.add_edge(f"r|{scope}", f"c|{call.id}", RETURN, f"returned from {name}()", at, site=call.id)
-        self.call_sites[scope].append(CallSite(call, mod, scope, {k: tuple(v) for k, v in bound.items()} if returns else {}))
+        self.call_sites[scope].append(CallSite(call, mod, {k: tuple(v) for k, v in bound.items()} if returns else {}))
 
     def _construct(self, call: CallFact, mod: ModuleFacts, cls: str) -> None:
         result = f"c|{call.id}"
@@ -738,7 +740,7 @@ class GraphBuilder:
                 self.add_edge(recv, node, INTRA, f"logged by {label}" if kind == "log" else f"sent by {label}", at)
         self.sinks.append(SinkInfo(node, call, mod, kind, qual, list(sinks)))
 
-    def _erasure(self, call: CallFact, mod: ModuleFacts, kind: str, target: str) -> None:
+    def _erasure(self, call: CallFact, mod: ModuleFacts) -> None:
         """Deletes and blanking updates of a model's records (PII401 reads these)."""
         if call.func is None or call.func[0] != "a":
             return

@@ -3,6 +3,7 @@ look personal but carry no tag (policy 1.2)."""
 
 from __future__ import annotations
 
+from ..graph import is_field
 from .context import short_category
 
 CODE = "PII103"
@@ -15,7 +16,7 @@ def check(ctx):
     for qual, cls in sorted(b.p.classes.items()):
         mod = b.p.class_module[qual]
         for name, fld in cls.fields.items():
-            if (qual, name) in b.field_categories or fld.relation or not (fld.is_field_call or fld.type_ref):
+            if (qual, name) in b.field_categories or fld.relation or not is_field(fld):
                 continue
             category = ctx.pack.infer_name(name)
             if category:

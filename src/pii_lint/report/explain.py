@@ -60,11 +60,11 @@ def render_explain(pack: Pack, code: str) -> str:
         "",
         "## Example",
         "",
-        _code(docs.example),
+        code_block(docs.example),
         "",
         "## Use instead",
         "",
-        _code(docs.use_instead),
+        code_block(docs.use_instead),
     ]
     return "\n".join(parts) + "\n"
 
@@ -98,7 +98,8 @@ def _text(text: str) -> str:
     return textwrap.dedent(text).strip()
 
 
-def _code(text: str) -> str:
+def code_block(text: str) -> str:
+    """Examples are code: fence them as Python unless the pack already wrote Markdown."""
     body = textwrap.dedent(text).strip("\n").rstrip()
     if "```" in body:
         return body

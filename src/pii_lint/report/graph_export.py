@@ -28,13 +28,13 @@ and ``FlowIndex.reaching`` gives the same path the check saw.
 from __future__ import annotations
 
 import json
-from collections import defaultdict, deque
+from collections import defaultdict
 from importlib import resources
 from pathlib import Path
 
 import networkx as nx
 
-from ..flows import FlowIndex, owner
+from ..flows import FlowIndex, closure, owner
 
 FORMATS = ("html", "dot", "graphml", "json", "mermaid")
 PLACEHOLDER = "__PII_LINT_GRAPH_DATA__"
@@ -70,7 +70,7 @@ def build_view(analysis) -> dict:
         return {"nodes": {}, "edges": {}, "findings": []}
     g = b.g
     sink_nodes = [s.node for s in b.sinks if s.node in g]
-    keep = _closure([n for n in b.sources if n in g], g.succ) & _closure(sink_nodes, g.pred)
+    keep = closure([n for n in b.sources if n in g], g.succ) & closure(sink_nodes, g.pred)
     edges = {(u, v): d for u in keep for v, d in g.succ[u].items() if v in keep}
     findings = []
     paths = _FindingPaths(analysis)
@@ -91,17 +91,6 @@ def build_view(analysis) -> dict:
         out_edges[(u, v)] = {"source": u, "target": v, "label": d.get("d", ""), "kind": d.get("k", ""),
                              "file": at[0] if at else None, "line": at[1] if at else None}
     return {"nodes": nodes, "edges": out_edges, "findings": findings}
-
-
-def _closure(starts, nbrs) -> set:
-    seen = set(starts)
-    queue = deque(seen)
-    while queue:
-        for nxt in nbrs[queue.popleft()]:
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return seen
 
 
 def _categories(nodes, edges, sources) -> dict[str, list[str]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 
 from . import bare_message, numbered
+from .explain import code_block
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/pii-policy-lint/"
@@ -126,8 +127,8 @@ def _help_markdown(spec) -> str:
         f"# {spec.code} {spec.name}\n\n{spec.summary}",
         f"## What it does\n\n{d.what.strip()}",
         f"## Why is this bad?\n\n{d.why.strip()}",
-        f"## Example\n\n{_code_block(d.example)}",
-        f"## Use instead\n\n{_code_block(d.use_instead)}",
+        f"## Example\n\n{code_block(d.example)}",
+        f"## Use instead\n\n{code_block(d.use_instead)}",
     ]
     if spec.policy not in ("", "-"):
         parts.append(f"Enforces clause {spec.policy} of the privacy policy.")
@@ -142,14 +143,6 @@ def _unwrap(text: str) -> str:
 
 def _dedent_block(text: str) -> str:
     return text.strip("\n").rstrip()
-
-
-def _code_block(text: str) -> str:
-    """Examples are code; fence them unless the pack already wrote Markdown."""
-    body = _dedent_block(text)
-    if "```" in body:
-        return body
-    return f"```python\n{body}\n```"
 
 
 # -- results ----------------------------------------------------------------------
