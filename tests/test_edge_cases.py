@@ -1,0 +1,140 @@
+"""Cases found in review, each a small project run through the whole engine."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pii_lint.config import load_config
+from pii_lint.engine import analyse
+from pii_lint.errors import ConfigError
+from pii_lint.packs import load_pack
+
+MODELS = """\
+from django.db import models
+
+class Customer(models.Model):  # pii-retention: 2y
+    email = models.EmailField()  # pii: contact.email
+    marketing_consent = models.BooleanField()
+
+def forget(pk):
+    Customer.objects.filter(pk=pk).delete()
+"""
+
+
+def run(tmp_path: Path, files: dict[str, str], pyproject: str = "[tool.pii-lint]\n") -> set[tuple[str, int, str]]:
+    (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    config = load_config(tmp_path)
+    analysis = analyse(config, load_pack(config.settings.pack, tmp_path), use_cache=False)
+    return {(f.location.path, f.location.line, f.code) for f in analysis.findings}
+
+
+def test_scripts_with_the_same_name_are_both_analysed(tmp_path: Path) -> None:
+    body = "import logging\n\ndef run(email):\n    logging.info(email)\n"
+    found = run(tmp_path, {"scripts/export.py": body, "jobs/export.py": body})
+    assert {("scripts/export.py", 4, "PII201"), ("jobs/export.py", 4, "PII201")} <= found
+
+
+def test_the_host_comes_from_the_url_argument(tmp_path: Path) -> None:
+    pyproject = '[tool.pii-lint.recipients.shipfast]\nhosts = ["api.shipfast.example"]\nallow = ["contact.email"]\n'
+    found = run(tmp_path, {"app/__init__.py": "", "app/models.py": MODELS, "app/send.py": """\
+        import requests
+        from app.models import Customer
+
+        def send(c: Customer):
+            requests.post("https://tracker.example/t", json={"e": c.email, "via": "https://api.shipfast.example/x"})
+            requests.post("https://api.shipfast.example/v1", json={"e": c.email, "ref": "https://tracker.example"})
+        """}, pyproject)
+    assert ("app/send.py", 5, "PII203") in found
+    assert ("app/send.py", 6, "PII203") not in found
+
+
+@pytest.mark.parametrize("guard, expected", [
+    ("if c.marketing_consent:\n        push(c)", False),
+    ("if not c.marketing_consent:\n        push(c)", True),
+    ("if c.marketing_consent is False:\n        return\n    push(c)", False),
+    ("if c.marketing_consent:\n        return\n    push(c)", True),
+])
+def test_consent_guards_read_their_negation(tmp_path: Path, guard: str, expected: bool) -> None:
+    found = run(tmp_path, {"app/__init__.py": "", "app/models.py": MODELS, "app/news.py": f"""\
+import mailchimp_marketing
+from app.models import Customer
+
+client = mailchimp_marketing.Client()
+
+def push(c: Customer):
+    client.lists.add_list_member("l", {{"email_address": c.email}})
+
+def signup(c: Customer):
+    {guard}
+
+def weekly(c: Customer):
+    if c.marketing_consent:
+        push(c)
+        push(c)
+"""}, '[tool.pii-lint.recipients.news]\nsdk = "mailchimp"\npurpose = "marketing.communications.email"\n'
+          'allow = ["contact.email"]\n')
+    assert (("app/news.py", 7, "PII204") in found) is expected
+
+
+def test_a_cache_timeout_of_none_never_expires(tmp_path: Path) -> None:
+    found = run(tmp_path, {"app/__init__.py": "", "app/models.py": MODELS, "app/cache.py": """\
+        from django.core.cache import cache
+        from app.models import Customer
+
+        def remember(c: Customer, ttl):
+            cache.set("k", c.email, timeout=None)
+            cache.set("k", c.email, timeout=60)
+            cache.set("k", c.email, timeout=ttl)
+        """})
+    cached = {line for path, line, code in found if code == "PII301" and path == "app/cache.py"}
+    assert cached == {5}
+
+
+def test_apply_async_passes_its_arguments_to_the_task(tmp_path: Path) -> None:
+    found = run(tmp_path, {"app/__init__.py": "", "app/models.py": MODELS, "app/tasks.py": """\
+        import logging
+        from celery import shared_task
+        from app.models import Customer
+
+        @shared_task
+        def notify(address):
+            logging.info("notify %s", address)
+
+        def queue(c: Customer):
+            notify.apply_async(args=(c.email,))
+        """})
+    assert ("app/tasks.py", 7, "PII201") in found
+
+
+def test_comprehension_variables_do_not_leak(tmp_path: Path) -> None:
+    found = run(tmp_path, {"app/__init__.py": "", "app/models.py": MODELS, "app/views.py": """\
+        import logging
+        from app.models import Customer
+
+        def names(customers: list[Customer]):
+            item = "static"
+            emails = [item.email for item in customers]
+            logging.info(item)
+            return emails
+        """})
+    assert ("app/views.py", 7, "PII201") not in found
+
+
+def test_retention_must_be_a_period(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"app/models.py:3: retention 'forever'"):
+        run(tmp_path, {"app/__init__.py": "", "app/models.py": MODELS.replace("2y", "forever")})
+
+
+def test_only_blanking_personal_fields_erases(tmp_path: Path) -> None:
+    models = MODELS.replace("Customer.objects.filter(pk=pk).delete()",
+                            "Customer.objects.filter(pk=pk).update(marketing_consent=None)")
+    assert ("app/models.py", 3, "PII401") in run(tmp_path, {"app/__init__.py": "", "app/models.py": models})
+    erased = models.replace("update(marketing_consent=None)", 'update(email="")')
+    assert ("app/models.py", 3, "PII401") not in run(tmp_path, {"app/__init__.py": "", "app/models.py": erased})
