@@ -521,7 +521,7 @@ def _check_json(root: Path, *extra: str, env: dict | None = None) -> str:
 
 def _tmp_files(root: Path) -> list[Path]:
     cache = root / ".pii-lint-cache"
-    return [p for p in cache.rglob(".tmp-*")] if cache.is_dir() else []
+    return [p for p in cache.rglob("*.tmp")] if cache.is_dir() else []
 
 
 def test_corrupt_cache_entries_are_ignored(shop, tmp_path: Path) -> None:

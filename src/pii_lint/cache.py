@@ -10,12 +10,11 @@ ignored: results never depend on it.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from pathlib import Path
 
 from . import __version__
+from .atomic import atomic_write
 
 CACHE_DIR = ".pii-lint-cache"
 FORMAT = 1
@@ -80,17 +79,7 @@ class FactCache:
         target = self._path(key)
         try:
             self._ensure_dir(target.parent)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pickle")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, target)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            atomic_write(target, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, pickle.PicklingError, RecursionError):
             self.writable = False  # read-only or full disk: go on without caching
 

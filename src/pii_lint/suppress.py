@@ -28,10 +28,10 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from .atomic import atomic_write
 from .errors import ConfigError
 from .findings import Finding, Suppression
 from .report import bare_message, numbered, numbered_positions
@@ -83,18 +83,7 @@ def write_baseline(findings: list[Finding], path, *, tool_version: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        # Same folder, so os.replace is a rename: a reader never sees half a file.
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        atomic_write(folder / path.name, text.encode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"baseline {path}: cannot write: {exc.strerror or exc}") from None
 

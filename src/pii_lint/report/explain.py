@@ -37,7 +37,11 @@ def render_rules(pack: Pack) -> str:
 
 def render_explain(pack: Pack, code: str) -> str:
     """The full page of one rule; ``code`` may also be the rule's name (``personal-data-logged``)."""
-    rule = _find(pack, code)
+    return rule_page(_find(pack, code))
+
+
+def rule_page(rule: RuleSpec) -> str:
+    """A rule's page in Markdown (SARIF's rule help shows the same)."""
     docs = rule.docs
     status = "enabled" if rule.enabled else "disabled in this pack"
     parts = [

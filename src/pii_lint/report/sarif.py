@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 
 from . import bare_message, numbered
-from .explain import code_block
+from .explain import rule_page
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/pii-policy-lint/"
@@ -86,7 +86,7 @@ def _rule(spec) -> dict:
         "name": spec.name,
         "shortDescription": {"text": spec.summary},
         "fullDescription": {"text": _unwrap(docs.what)},
-        "help": {"text": _help_text(spec), "markdown": _help_markdown(spec)},
+        "help": {"text": rule_page(spec), "markdown": rule_page(spec)},
         "defaultConfiguration": {"level": _LEVEL.get(spec.severity, "warning")},
         "properties": {
             "tags": _tags(spec.policy),
@@ -105,34 +105,6 @@ def _tags(policy: str) -> list[str]:
     if policy and policy not in ("-", ""):
         tags.append(f"policy-{policy}")
     return tags
-
-
-def _help_text(spec) -> str:
-    d = spec.docs
-    parts = [
-        f"{spec.code} {spec.name}: {spec.summary}",
-        f"What it does\n{d.what.strip()}",
-        f"Why is this bad?\n{d.why.strip()}",
-        f"Example\n{_dedent_block(d.example)}",
-        f"Use instead\n{_dedent_block(d.use_instead)}",
-    ]
-    if spec.policy not in ("", "-"):
-        parts.append(f"Policy clause {spec.policy}")
-    return "\n\n".join(parts)
-
-
-def _help_markdown(spec) -> str:
-    d = spec.docs
-    parts = [
-        f"# {spec.code} {spec.name}\n\n{spec.summary}",
-        f"## What it does\n\n{d.what.strip()}",
-        f"## Why is this bad?\n\n{d.why.strip()}",
-        f"## Example\n\n{code_block(d.example)}",
-        f"## Use instead\n\n{code_block(d.use_instead)}",
-    ]
-    if spec.policy not in ("", "-"):
-        parts.append(f"Enforces clause {spec.policy} of the privacy policy.")
-    return "\n\n".join(parts)
 
 
 def _unwrap(text: str) -> str:
