@@ -158,3 +158,19 @@ def views(c: Customer, flag):
     assert found[17] == {"Customer.email"}  # either branch
     assert found[19] == {"Customer.email"}  # the previous iteration's value
     assert found[24] == set()  # the branch that set it returned
+
+
+def test_reading_another_key_of_a_dict_gets_none_of_the_email() -> None:
+    builder = build({"app.py": MODELS + """
+import logging
+
+def views(c: Customer):
+    payload = {"email": c.email, "id": 7}
+    logging.info(payload["id"])
+    logging.info(payload.get("id"))
+    logging.info(payload["email"])
+    logging.info(payload)
+"""})
+    found = logged(builder)
+    assert found[11] == set() and found[12] == set()
+    assert "Customer.email" in found[13] and found[14] == {"Customer.email"}

@@ -12,6 +12,7 @@ computed per group of rules that the same sanitizers clear.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 
 from .graph import CALL, RETURN, SUMMARY, GraphBuilder
@@ -29,6 +30,28 @@ def closure(starts, neighbours) -> set[str]:
                 seen.add(nxt)
                 queue.append(nxt)
     return seen
+
+
+_PUT = re.compile(r"put in a dict under key (.+)$")
+_READ = re.compile(r"read key (.+)$")
+
+
+def _keys_match(path) -> bool:
+    """A value put in a dict under one key is not what reading another key gives back:
+    ``{"email": e, "id": 1}["id"]`` carries no email."""
+    pending = []
+    for _, data in path:
+        if data is None:
+            continue
+        desc = data["d"]
+        put = _PUT.match(desc)
+        if put:
+            pending.append(put.group(1))
+            continue
+        read = _READ.match(desc)
+        if read and pending and pending.pop() != read.group(1):
+            return False
+    return True
 
 
 def owner(node: str) -> str | None:
@@ -206,6 +229,8 @@ class FlowIndex:
                 path.append((cur[0], data))
                 cur = prev_state
             if sources[source]["how"] == "record" and not self._record_survives(sources[source]["class"], path):
+                continue
+            if not _keys_match(path):
                 continue
             paths[source] = path
         return paths

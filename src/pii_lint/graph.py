@@ -37,6 +37,8 @@ CLASS_BUILDERS = frozenset("""model_validate model_validate_json parse_obj parse
 construct objects query""".split())
 # Calls that fetch a model instance given the class as first argument.
 FETCHERS = frozenset({"get", "get_object_or_404", "get_list_or_404", "query", "scalars", "select", "merge", "refresh"})
+# Mapping methods that read one entry by its key.
+KEY_READERS = frozenset({"get", "pop", "setdefault", "getlist"})
 # Celery: queuing a task calls it later with the same arguments.
 TASK_QUEUERS = frozenset({"delay", "apply_async", "s", "si", "signature"})
 # Methods whose result is a count or a flag, not the data they touch.
@@ -599,6 +601,9 @@ class GraphBuilder:
             if sanitizer is not None:
                 sanitizer_idx = self.pack.sanitizers.index(sanitizer)
         desc = f"passed through {call.display}()"
+        key = call.pos_consts[0] if call.pos_consts else None
+        if call.func is not None and call.func[0] == "a" and call.func[2] in KEY_READERS and isinstance(key, str):
+            desc = f"read key {key!r}"  # data.get("email") reads one entry, as data["email"] does
         if sanitizer_idx != -1:
             desc = _cleaned(self.pack.sanitizers[sanitizer_idx].kind, call.display)
         if call.display.endswith("model_to_dict") or call.display.endswith("model_dump"):
