@@ -436,7 +436,7 @@ class GraphBuilder:
             if not reads:
                 continue
             path, line = min(reads)
-            base = node[2:].rsplit("|", 1)[0].rsplit("|", 1)[-1]
+            base = node[2:].rsplit("|", 1)[0].rsplit("|", 1)[-1].split("#", 1)[0]
             src = f"src|{node}"
             self.sources[src] = {
                 "categories": (self.pack.infer_name(attr),), "label": f"{base}.{attr}", "inferred": True,
