@@ -135,7 +135,9 @@ class ModuleFacts:
     scopes: dict[str, Scope] = field(default_factory=dict)
     classes: dict[str, ClassFact] = field(default_factory=dict)
     functions: dict[str, FunctionFact] = field(default_factory=dict)
-    edges: list = field(default_factory=list)  # (src, dst, description, line)
+    # (src, dst, description, line, op): op says what checks may rely on, where it matters:
+    # "put:'k'" / "read:'k'" (dict entries), "each" (an element of), "collect", "list".
+    edges: list = field(default_factory=list)
     calls: list[CallFact] = field(default_factory=list)
     types: list = field(default_factory=list)  # (ref, ("ref", r) | ("call", id) | ("ann", r))
     sources: list[SourceFact] = field(default_factory=list)
@@ -355,18 +357,18 @@ class _Extractor:
         self.counter += 1
         return f"{self.cur}|{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}:{self.counter}"
 
-    def edge(self, src: Ref, dst: Ref, desc: str, line: int) -> None:
-        self.f.edges.append((src, dst, desc, line))
+    def edge(self, src: Ref, dst: Ref, desc: str, line: int, op: str | None = None) -> None:
+        self.f.edges.append((src, dst, desc, line, op))
 
-    def flow_all(self, refs, dst: Ref, desc: str, line: int) -> None:
+    def flow_all(self, refs, dst: Ref, desc: str, line: int, op: str | None = None) -> None:
         for r in refs:
-            self.edge(r, dst, desc, line)
+            self.edge(r, dst, desc, line, op)
 
-    def temp(self, node, refs, desc: str) -> list[Ref]:
+    def temp(self, node, refs, desc: str, op: str | None = None) -> list[Ref]:
         if not refs:
             return []
         t = ("t", self.new_id(node))
-        self.flow_all(refs, t, desc, node.lineno)
+        self.flow_all(refs, t, desc, node.lineno, op)
         return [t]
 
     def add_scope(self, sid: str, kind: str, parent: str | None) -> Scope:
@@ -861,13 +863,14 @@ class _Extractor:
             key = _literal(target.slice)
             where = f" under key {key!r}" if isinstance(key, (str, int)) else ""
             for b in base:
-                self.flow_all(refs, b, f"put in {_short(target.value)}{where}", stmt.lineno)
+                self.flow_all(refs, b, f"put in {_short(target.value)}{where}", stmt.lineno,
+                              f"put:{key!r}" if isinstance(key, (str, int)) else "list")
             return
         tref = self.target_ref(target, ctx, store=True)
         if tref is None:
             return
         label = _short(target)
-        self.flow_all(refs, tref, f"{desc} {label}", stmt.lineno)
+        self.flow_all(refs, tref, f"{desc} {label}", stmt.lineno, "each" if desc == "element of" else None)
         if isinstance(target, ast.Attribute) and tref[0] == "a":
             # Storing into an object of unknown type makes the object carry it.
             self.edge(tref, tref[1], f"stored in {label}", stmt.lineno)
@@ -973,7 +976,7 @@ class _Extractor:
         self.expr(node.slice, ctx)
         key = _literal(node.slice)
         if isinstance(key, str) and base:
-            t = self.temp(node, base, f"read key {key!r}")
+            t = self.temp(node, base, f"read key {key!r}", f"read:{key!r}")
             self.maybe_infer(node, key, t[0], f"[{key!r}]")
             return t
         return base
@@ -1024,7 +1027,7 @@ class _Extractor:
         refs = []
         for e in elts:
             refs.extend(self.expr(e, ctx))
-        return self.temp(node, refs, desc)
+        return self.temp(node, refs, desc, "list")
 
     def e_List(self, node, ctx):
         return self._container(node, ctx, node.elts, "put in a list")
@@ -1045,7 +1048,7 @@ class _Extractor:
             key = _literal(k) if k is not None else None
             desc = f"put in a dict under key {key!r}" if isinstance(key, (str, int)) else "put in a dict"
             for r in refs:
-                self.edge(r, t, desc, v.lineno)
+                self.edge(r, t, desc, v.lineno, f"put:{key!r}" if isinstance(key, (str, int)) else "list")
                 any_flow = True
         return [t] if any_flow else []
 
@@ -1071,7 +1074,7 @@ class _Extractor:
                 self.vers[name] = before[name]
             else:
                 self.vers.pop(name, None)
-        return self.temp(node, refs, desc)
+        return self.temp(node, refs, desc, "collect")
 
     def e_ListComp(self, node, ctx):
         return self._comprehension(node, ctx, [node.elt], "collected in a list")

@@ -12,7 +12,6 @@ computed per group of rules that the same sanitizers clear.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict, deque
 
 from .graph import CALL, RETURN, SUMMARY, GraphBuilder
@@ -32,24 +31,17 @@ def closure(starts, neighbours) -> set[str]:
     return seen
 
 
-_PUT = re.compile(r"put in a dict under key (.+)$")
-_READ = re.compile(r"read key (.+)$")
-
-
 def _keys_match(path) -> bool:
     """A value put in a dict under one key is not what reading another key gives back:
     ``{"email": e, "id": 1}["id"]`` carries no email."""
     pending = []
     for _, data in path:
-        if data is None:
+        op = data.get("op") if data else None
+        if not op:
             continue
-        desc = data["d"]
-        put = _PUT.match(desc)
-        if put:
-            pending.append(put.group(1))
-            continue
-        read = _READ.match(desc)
-        if read and pending and pending.pop() != read.group(1):
+        if op.startswith("put:"):
+            pending.append(op[4:])
+        elif op.startswith("read:") and pending and pending.pop() != op[5:]:
             return False
     return True
 
@@ -212,7 +204,7 @@ class FlowIndex:
                     call = self.b._calls_by_id[site]
                     at = (self.b._call_module[site].path, call.line)
                     data = {"k": SUMMARY, "d": f"passed through {name}() and returned", "at": at, "san": -1,
-                            "site": site}
+                            "site": site, "op": None}
                     parent[nxt] = (state, data)
                     queue.append(nxt)
         paths = {}
@@ -242,9 +234,10 @@ class FlowIndex:
         (a method, a property) keeps it, as far as we can tell."""
         b = self.b
         for _, data in path:
-            if data is None or not data["d"].startswith("read ."):
+            op = data.get("op") if data else None
+            if not op or not op.startswith("attr:"):
                 continue
-            attr = data["d"][len("read ."):]
+            attr = op[len("attr:"):]
             if attr in ("pk", "id"):
                 return False
             field = None

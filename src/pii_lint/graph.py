@@ -212,7 +212,7 @@ class GraphBuilder:
                 return node
         node = f"a|{base}|{attr}"
         if node not in self.g or not self.g.pred[node]:
-            self.add_edge(base, node, INTRA, f"read .{attr}", None)
+            self.add_edge(base, node, INTRA, f"read .{attr}", None, op=f"attr:{attr}")
             if self.infer and self.pack.infer_name(attr):
                 self._inferred_attrs.append((node, attr))
         return node
@@ -398,7 +398,7 @@ class GraphBuilder:
         return None
 
     # -- edges ----------------------------------------------------------------
-    def add_edge(self, src: str, dst: str, kind: str, desc: str, at, san: int = -1, site=None) -> None:
+    def add_edge(self, src: str, dst: str, kind: str, desc: str, at, san: int = -1, site=None, op=None) -> None:
         if src == dst:
             return
         g = self.g
@@ -406,9 +406,9 @@ class GraphBuilder:
             data = g[src][dst]
             # Keep the least-sanitised, most direct description.
             if data["san"] != -1 and san == -1:
-                data.update(k=kind, d=desc, at=at, san=san, site=site)
+                data.update(k=kind, d=desc, at=at, san=san, site=site, op=op)
             return
-        g.add_edge(src, dst, k=kind, d=desc, at=at, san=san, site=site)
+        g.add_edge(src, dst, k=kind, d=desc, at=at, san=san, site=site, op=op)
 
     # -- build ----------------------------------------------------------------
     def build(self) -> nx.DiGraph:
@@ -481,11 +481,11 @@ class GraphBuilder:
 
     def _module_edges(self, mod: ModuleFacts) -> None:
         resolve = self.resolve
-        for src, dst, desc, line in mod.edges:
+        for src, dst, desc, line, op in mod.edges:
             s, d = resolve(src), resolve(dst)
             if s.startswith("q|") or d.startswith("q|"):
                 continue  # a definition or an external name is not a value
-            self.add_edge(s, d, INTRA, desc, (mod.path, line) if line else None)
+            self.add_edge(s, d, INTRA, desc, (mod.path, line) if line else None, op=op)
         for fact in mod.sources:
             cats = tuple(c for c in (self._category(c, mod, fact.line) for c in fact.categories) if c) \
                 if not fact.inferred else fact.categories
@@ -602,8 +602,9 @@ class GraphBuilder:
                 sanitizer_idx = self.pack.sanitizers.index(sanitizer)
         desc = f"passed through {call.display}()"
         key = call.pos_consts[0] if call.pos_consts else None
+        op = None
         if call.func is not None and call.func[0] == "a" and call.func[2] in KEY_READERS and isinstance(key, str):
-            desc = f"read key {key!r}"  # data.get("email") reads one entry, as data["email"] does
+            desc, op = f"read key {key!r}", f"read:{key!r}"  # data.get("email") reads one entry, as data["email"]
         if sanitizer_idx != -1:
             desc = _cleaned(self.pack.sanitizers[sanitizer_idx].kind, call.display)
         if call.display.endswith("model_to_dict") or call.display.endswith("model_dump"):
@@ -621,7 +622,7 @@ class GraphBuilder:
         if call.receiver is not None:
             recv = self.resolve(call.receiver)
             if not recv.startswith("q|"):
-                self.add_edge(recv, result, INTRA, desc, at, sanitizer_idx)
+                self.add_edge(recv, result, INTRA, desc, at, sanitizer_idx, op=op)
 
     def _selected_fields(self, call: CallFact, mod: ModuleFacts, result: str) -> bool:
         """model_to_dict(obj, fields=[...]) / obj.model_dump(include={...}) send only those fields."""

@@ -3,7 +3,7 @@ storage and files."""
 
 from __future__ import annotations
 
-from .context import categories_text, short_category
+from .context import short_category
 
 BULK_METHODS = {"writerows", "writelines", "dump", "dumps", "to_csv", "bulk_create"}
 
@@ -35,13 +35,14 @@ def check_303(ctx):
             reached = [(s, p) for s, p in reached if _through_collection(ctx, p)]
         if reached:
             source, path = reached[0]
-            info = ctx.sources[source]
+            more = f" and {len(reached) - 1} more source{'s' if len(reached) > 2 else ''}" if len(reached) > 1 else ""
+            categories = sorted({c for s, _ in reached for c in ctx.sources[s]["categories"]})
             yield ctx.flow_finding("PII303", sink, source, path,
-                                   f"{categories_text(info)} ({ctx.describe_source(source)}) of many records is "
-                                   f"written out by {sink.call.display}")
+                                   f"{ctx.what(source)}{more} of many records is written out by {sink.call.display}",
+                                   categories=categories)
 
 
-MANY = ("collected in", "element of", "put in a list")
+MANY = {"each", "collect", "list"}  # edge ops: an element of, a comprehension, a container
 QUERYSETS = {"all", "filter", "exclude", "values", "values_list", "order_by", "iterator", "scalars"}
 
 
@@ -49,7 +50,7 @@ def _through_collection(ctx, path) -> bool:
     """The value came from many records: a loop, a comprehension, a list or a queryset."""
     calls = ctx.builder._calls_by_id
     for node, data in path:
-        if data and any(word in data["d"] for word in MANY):
+        if data and data.get("op") in MANY:
             return True
         if node.startswith("c|"):
             call = calls.get(node[2:])
