@@ -27,17 +27,21 @@ def test_wheel_ships_packs_and_runs_from_another_folder(tmp_path: Path) -> None:
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "pii-lint = pii_lint.cli:main" in text and "PII = pii_lint.flake8_plugin:PiiLintChecker" in text
 
-    # Run the unpacked wheel (not this checkout) from an unrelated folder.
-    site = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(site)
+    # A fresh virtual environment, a plain (non-editable) install of the wheel, run from an
+    # unrelated folder: what a user gets from `pip install pii-policy-lint`.
+    venv_dir = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv_dir)], check=True, timeout=300)
+    bindir = venv_dir / ("Scripts" if os.name == "nt" else "bin")
+    install = subprocess.run([str(bindir / "python"), "-m", "pip", "install", "-q", str(wheel)],
+                             capture_output=True, text=True, timeout=900)
+    assert install.returncode == 0, install.stderr[-2000:]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    run = subprocess.run([sys.executable, "-c", "import sys, pii_lint.cli; sys.exit(pii_lint.cli.main())",
-                          "check", str(FIXTURES / "shop"), "--no-cache", "--format", "concise"],
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    run = subprocess.run([str(bindir / "pii-lint"), "check", str(FIXTURES / "shop"), "--no-cache", "--format", "concise"],
                          cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 1, run.stderr
     assert "PII201" in run.stdout
-    probe = subprocess.run([sys.executable, "-c", "import pii_lint; print(pii_lint.__file__)"], cwd=elsewhere,
-                           env=env, capture_output=True, text=True)
-    assert probe.stdout.startswith(str(site))
+    probe = subprocess.run([str(bindir / "python"), "-c", "import pii_lint; print(pii_lint.__file__)"],
+                           cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert probe.stdout.startswith(str(venv_dir)), probe.stdout
