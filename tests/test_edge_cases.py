@@ -25,6 +25,7 @@ def forget(pk):
 
 
 def run(tmp_path: Path, files: dict[str, str], pyproject: str = "[tool.pii-lint]\n") -> set[tuple[str, int, str]]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     for rel, text in files.items():
         path = tmp_path / rel
@@ -138,3 +139,18 @@ def test_only_blanking_personal_fields_erases(tmp_path: Path) -> None:
     assert ("app/models.py", 3, "PII401") in run(tmp_path, {"app/__init__.py": "", "app/models.py": models})
     erased = models.replace("update(marketing_consent=None)", 'update(email="")')
     assert ("app/models.py", 3, "PII401") not in run(tmp_path, {"app/__init__.py": "", "app/models.py": erased})
+
+
+def test_a_framework_delete_view_is_an_erasure_path(tmp_path: Path) -> None:
+    models = MODELS.replace("def forget(pk):\n    Customer.objects.filter(pk=pk).delete()\n", "")
+    files = {"app/__init__.py": "", "app/models.py": models}
+    assert ("app/models.py", 3, "PII401") in run(tmp_path / "a", files)
+    files["app/views.py"] = """\
+        from django.views.generic import DeleteView
+        from app.models import Customer
+
+        class CustomerDelete(DeleteView):
+            model = Customer
+            success_url = "/"
+        """
+    assert ("app/models.py", 3, "PII401") not in run(tmp_path / "b", files)

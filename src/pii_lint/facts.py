@@ -69,6 +69,7 @@ class ClassFact:
     retention: str | None = None
     tablename: bool = False
     meta_abstract: bool = False
+    model_ref: Ref | None = None  # `model = X` / `queryset = X.objects...` of a view
 
 
 @dataclass(slots=True)
@@ -753,6 +754,8 @@ class _Extractor:
                         elif target.id == "__tablename__":
                             cls.tablename = True
                         else:
+                            if target.id in ("model", "queryset"):
+                                cls.model_ref = self.callee_ref(_chain_root(stmt.value), inner)
                             self.class_field(target.id, stmt, None, stmt.value, inner, refs)
                     else:
                         self.assign(target, refs, stmt.value, inner, stmt, ())
@@ -1227,6 +1230,13 @@ def _url_parts(node, key, strings: list, names: list) -> None:
                 names.append((key, dotted))
         elif isinstance(sub, (ast.JoinedStr, ast.FormattedValue, ast.BinOp)):
             stack.extend(ast.iter_child_nodes(sub))
+
+
+def _chain_root(node):
+    """``X`` of ``X.objects.filter(...).order_by(...)``."""
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node
 
 
 def _returns_pair(node) -> bool:

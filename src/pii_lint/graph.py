@@ -39,6 +39,9 @@ construct objects query""".split())
 FETCHERS = frozenset({"get", "get_object_or_404", "get_list_or_404", "query", "scalars", "select", "merge", "refresh"})
 # Mapping methods that read one entry by its key.
 KEY_READERS = frozenset({"get", "pop", "setdefault", "getlist"})
+# Framework views that delete the records of their `model` / `queryset`.
+DELETING_VIEWS = frozenset({"DeleteView", "BaseDeleteView", "DeletionMixin", "DestroyAPIView", "DestroyModelMixin",
+                            "ModelViewSet", "RetrieveDestroyAPIView", "RetrieveUpdateDestroyAPIView"})
 # Celery: queuing a task calls it later with the same arguments.
 TASK_QUEUERS = frozenset({"delay", "apply_async", "s", "si", "signature"})
 # Methods whose result is a count or a flag, not the data they touch.
@@ -427,7 +430,20 @@ class GraphBuilder:
                 self._call(call, mod)
         self._records()
         self._attribute_sources()
+        self._generic_deletes()
         return self.g
+
+    def _generic_deletes(self) -> None:
+        """A delete view of a framework (Django's DeleteView, DRF's destroy) is project code
+        that deletes the records of the model it names."""
+        for qual, cls in sorted(self.p.classes.items()):
+            if cls.model_ref is None:
+                continue
+            if not any(c.rsplit(".", 1)[-1] in DELETING_VIEWS for c in self.mro(qual) if c not in self.p.classes):
+                continue
+            target = self.resolve(cls.model_ref)
+            if target.startswith("q|") and target[2:] in self.p.classes:
+                self.erasures[target[2:]].append((self.p.class_module[qual].path, cls.line, f"deleted by {cls.name}"))
 
     def _attribute_sources(self) -> None:
         """``x.email`` on a value of unknown class is personal by its name, where it is read."""
