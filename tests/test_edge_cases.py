@@ -154,3 +154,17 @@ def test_a_framework_delete_view_is_an_erasure_path(tmp_path: Path) -> None:
             success_url = "/"
         """
     assert ("app/models.py", 3, "PII401") not in run(tmp_path / "b", files)
+
+
+def test_classes_loaded_by_name_are_the_classes(tmp_path: Path) -> None:
+    found = run(tmp_path, {"app/__init__.py": "", "app/models.py": MODELS, "app/views.py": """\
+        import logging
+        from django.apps import apps
+
+        Customer = apps.get_model("app", "Customer")
+
+        def show(pk):
+            c = Customer.objects.get(pk=pk)
+            logging.info(c.email)
+        """})
+    assert ("app/views.py", 8, "PII201") in found

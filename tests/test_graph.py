@@ -174,3 +174,19 @@ def views(c: Customer):
     found = logged(builder)
     assert found[11] == set() and found[12] == set()
     assert "Customer.email" in found[13] and found[14] == {"Customer.email"}
+
+
+def test_keyword_splat_gives_each_parameter_its_own_entry() -> None:
+    builder = build({"app.py": MODELS + """
+import logging
+
+def submit(basket, address):
+    logging.info(basket)
+    logging.info(address)
+
+def views(c: Customer):
+    data = {"basket": 7, "address": c.email}
+    submit(**data)
+"""})
+    found = logged(builder)
+    assert found[10] == set() and "Customer.email" in found[11]

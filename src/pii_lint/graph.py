@@ -37,8 +37,12 @@ CLASS_BUILDERS = frozenset("""model_validate model_validate_json parse_obj parse
 construct objects query""".split())
 # Calls that fetch a model instance given the class as first argument.
 FETCHERS = frozenset({"get", "get_object_or_404", "get_list_or_404", "query", "scalars", "select", "merge", "refresh"})
+# Attributes that name a record without saying anything about its person.
+IDENTIFIERS = frozenset({"id", "pk", "uuid"})
 # Mapping methods that read one entry by its key.
 KEY_READERS = frozenset({"get", "pop", "setdefault", "getlist"})
+# Calls that load a class by name: apps.get_model("shop", "Customer"), get_class("partner.strategy", "Selector").
+CLASS_LOADERS = frozenset({"get_model", "get_class", "get_classes"})
 # Framework views that delete the records of their `model` / `queryset`.
 DELETING_VIEWS = frozenset({"DeleteView", "BaseDeleteView", "DeletionMixin", "DestroyAPIView", "DestroyModelMixin",
                             "ModelViewSet", "RetrieveDestroyAPIView", "RetrieveUpdateDestroyAPIView"})
@@ -107,6 +111,7 @@ class GraphBuilder:
         self.p = project
         self.pack = pack
         self.settings = settings
+        self._class_aliases = self._find_class_aliases()
         self.infer = settings.infer is True
         self.g = nx.DiGraph()
         self._resolved: dict = {}
@@ -129,7 +134,8 @@ class GraphBuilder:
     # -- names ----------------------------------------------------------------
     def resolve_name(self, scope_id: str, name: str) -> str:
         if "#" in name:
-            return f"v|{scope_id}|{name}"  # a version of a local: always the function's own
+            # A version of a local: always the function's own (or a class it was given).
+            return self._class_aliases.get((scope_id, name)) or f"v|{scope_id}|{name}"
         scopes = self.p.scopes
         s = scopes.get(scope_id)
         first = True
@@ -143,11 +149,38 @@ class GraphBuilder:
                     return self.resolve_qual(s.imports[name])
                 if name in s.locals:
                     if s.kind == "function":
-                        return f"v|{s.id}|{name}"
+                        return self._class_aliases.get((s.id, name)) or f"v|{s.id}|{name}"
                     return self.resolve_qual(f"{s.id}.{name}")
             first = False
             s = scopes.get(s.parent) if s.parent else None
         return f"q|{name}"
+
+    def _find_class_aliases(self) -> dict[tuple[str, str], str]:
+        """``Order = get_model("order", "Order")`` (Django's apps registry, django-oscar's
+        loaders): the name is the class, as if it were imported."""
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for qual, cls in self.p.classes.items():
+            by_name[cls.name].append(qual)
+        aliases = {}
+        for mod in self.p.modules.values():
+            calls = {c.id: c for c in mod.calls}
+            for ref, texpr in mod.types:
+                if ref[0] != "n" or texpr[0] != "ref" or texpr[1][0] != "c" or texpr[1][1] not in calls:
+                    continue
+                call = calls[texpr[1][1]]
+                if call.display.rsplit(".", 1)[-1] not in CLASS_LOADERS:
+                    continue
+                words = [w for w in call.pos_consts[:2] if isinstance(w, str)]
+                if not words:
+                    continue
+                where, _, name = (".".join(words)).rpartition(".")
+                candidates = [q for q in by_name.get(name, ()) if not self.p.classes[q].meta_abstract]
+                # The class whose module path names the app: order.models.Order for ("order", "Order").
+                fitting = [q for q in candidates if f".{where}." in f".{q}"] or candidates
+                if fitting:
+                    best = sorted(fitting, key=lambda q: (not q.rsplit(".", 1)[0].endswith(".models"), len(q), q))[0]
+                    aliases[(ref[1], ref[2])] = f"q|{best}"
+        return aliases
 
     def _module_scope(self, s):
         while s.parent:
@@ -178,7 +211,7 @@ class GraphBuilder:
                     base = self.resolve_qual(scope.imports[first])
                 elif scope is not None and first in scope.locals and f"{head}.{first}" not in p.classes \
                         and f"{head}.{first}" not in p.functions:
-                    base = f"v|{head}|{first}"
+                    base = self._class_aliases.get((head, first)) or f"v|{head}|{first}"
                 else:
                     return f"q|{qual}"
                 return self._attr_chain(base, rest[1:])
@@ -214,6 +247,9 @@ class GraphBuilder:
                 self.g.add_node(node)  # a record's non-personal attribute (customer.pk): nothing flows
                 return node
         node = f"a|{base}|{attr}"
+        if attr in IDENTIFIERS:
+            self.g.add_node(node)  # x.id, x.pk: a record's key, not its personal data
+            return node
         if node not in self.g or not self.g.pred[node]:
             self.add_edge(base, node, INTRA, f"read .{attr}", None, op=f"attr:{attr}")
             if self.infer and self.pack.infer_name(attr):
@@ -676,6 +712,7 @@ class GraphBuilder:
         params = list(fn.params)
         at = (mod.path, call.line)
         bound: dict[str, list] = defaultdict(list)
+        splat: set[tuple[str, tuple]] = set()  # (param, ref) bound through **mapping
         offset = 0
         if receiver_bound and params:
             if call.receiver is not None:
@@ -698,8 +735,9 @@ class GraphBuilder:
                 if star:
                     bound[star].extend(refs)
             elif key == "**":
-                for p in positional[offset:]:
+                for p in named[offset:]:
                     bound[p].extend(refs)
+                    splat.update((p, r) for r in refs)
                 if dstar:
                     bound[dstar].extend(refs)
             elif key in named:
@@ -712,7 +750,9 @@ class GraphBuilder:
             for r in refs:
                 src = self.resolve(r)
                 if not src.startswith("q|"):
-                    self.add_edge(src, dst, CALL, f"passed as argument {param} of {name}()", at, site=call.id)
+                    # f(**data) gives parameter p the entry data["p"].
+                    op = f"read:{param!r}" if (param, r) in splat else None
+                    self.add_edge(src, dst, CALL, f"passed as argument {param} of {name}()", at, site=call.id, op=op)
         if returns:
             self.add_edge(f"r|{scope}", f"c|{call.id}", RETURN, f"returned from {name}()", at, site=call.id)
         self.call_sites[scope].append(CallSite(call, mod, {k: tuple(v) for k, v in bound.items()} if returns else {}))
