@@ -104,6 +104,46 @@ def is_field(fld) -> bool:
     return fld.is_field_call or fld.type_ref is not None or fld.tag != ""
 
 
+def bind_arguments(fn: FunctionFact, call: CallFact, receiver_bound: bool):
+    """Which arguments of ``call`` each parameter of ``fn`` receives, as Python binds them,
+    and the (parameter, ref) pairs that came through ``**mapping``."""
+    params = list(fn.params)
+    bound: dict[str, list] = defaultdict(list)
+    splat: set[tuple[str, tuple]] = set()
+    offset = 0
+    if receiver_bound and params:
+        if call.receiver is not None:
+            bound[params[0]].append(call.receiver)
+        offset = 1
+    positional = params[:fn.positional]  # keyword-only ones take no position
+    named = [p for p in params if not p.startswith("*")]
+    star = next((p[1:] for p in params if p.startswith("*") and not p.startswith("**")), None)
+    dstar = next((p[2:] for p in params if p.startswith("**")), None)
+    for key, refs in call.args:
+        if isinstance(key, int):
+            idx = key + offset
+            if idx < len(positional):
+                bound[positional[idx]].extend(refs)
+            elif star:
+                bound[star].extend(refs)
+        elif key == "*":
+            for p in positional[offset:]:
+                bound[p].extend(refs)
+            if star:
+                bound[star].extend(refs)
+        elif key == "**":
+            for p in named[offset:]:
+                bound[p].extend(refs)
+                splat.update((p, r) for r in refs)
+            if dstar:
+                bound[dstar].extend(refs)
+        elif key in named:
+            bound[key].extend(refs)
+        elif dstar:
+            bound[dstar].extend(refs)
+    return bound, splat
+
+
 class GraphBuilder:
     """Resolves the symbolic refs of every module and adds the edges."""
 
@@ -709,41 +749,8 @@ class GraphBuilder:
 
     def _bind(self, call: CallFact, mod: ModuleFacts, scope: str, receiver_bound: bool, returns: bool = True) -> None:
         fn = self.p.functions[scope]
-        params = list(fn.params)
         at = (mod.path, call.line)
-        bound: dict[str, list] = defaultdict(list)
-        splat: set[tuple[str, tuple]] = set()  # (param, ref) bound through **mapping
-        offset = 0
-        if receiver_bound and params:
-            if call.receiver is not None:
-                bound[params[0]].append(call.receiver)
-            offset = 1
-        positional = list(params[:fn.positional])  # keyword-only ones take no position
-        named = [p for p in params if not p.startswith("*")]
-        star = next((p[1:] for p in params if p.startswith("*") and not p.startswith("**")), None)
-        dstar = next((p[2:] for p in params if p.startswith("**")), None)
-        for key, refs in call.args:
-            if isinstance(key, int):
-                idx = key + offset
-                if idx < len(positional):
-                    bound[positional[idx]].extend(refs)
-                elif star:
-                    bound[star].extend(refs)
-            elif key == "*":
-                for p in positional[offset:]:
-                    bound[p].extend(refs)
-                if star:
-                    bound[star].extend(refs)
-            elif key == "**":
-                for p in named[offset:]:
-                    bound[p].extend(refs)
-                    splat.update((p, r) for r in refs)
-                if dstar:
-                    bound[dstar].extend(refs)
-            elif key in named:
-                bound[key].extend(refs)
-            elif dstar:
-                bound[dstar].extend(refs)
+        bound, splat = bind_arguments(fn, call, receiver_bound)
         name = fn.name if fn.class_qual is None else f"{fn.class_qual.rsplit('.', 1)[-1]}.{fn.name}"
         for param, refs in bound.items():
             dst = f"v|{scope}|{param}"
