@@ -190,3 +190,19 @@ def views(c: Customer):
 """})
     found = logged(builder)
     assert found[10] == set() and "Customer.email" in found[11]
+
+
+def test_a_parameter_has_the_class_its_callers_pass() -> None:
+    builder = build({"app.py": MODELS + """
+import logging
+
+def describe(customer):
+    logging.info(customer.points)
+    logging.info(customer.email)
+
+def views(pk):
+    describe(Customer.objects.get(pk=pk))
+"""})
+    found = logged(builder)
+    assert found[10] == set()  # a non-personal field of the class the caller passes
+    assert found[11] == {"Customer.email"}  # the tagged field, not a guess from the name

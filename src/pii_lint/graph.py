@@ -222,6 +222,33 @@ class GraphBuilder:
                     aliases[(ref[1], ref[2])] = f"q|{best}"
         return aliases
 
+    def _index_direct_calls(self) -> None:
+        """Arguments of calls whose callee is known without knowing any value's class
+        (``f(x)``, ``module.f(x)``, ``self.m(x)``), by parameter: what parameter types are
+        inferred from."""
+        self._arguments: dict[str, list] = defaultdict(list)
+        for mod in self.p.modules.values():
+            for call in mod.calls:
+                func = call.func
+                if func is None or not self._static_callee(func):
+                    continue
+                target = self.resolve(func)
+                if not target.startswith("q|") or target[2:] not in self.p.functions:
+                    continue
+                scope = target[2:]
+                bound, _ = bind_arguments(self.p.functions[scope], call, self._is_bound_call(call, scope))
+                for param, refs in bound.items():
+                    self._arguments[f"v|{scope}|{param}"].extend(refs)
+
+    def _static_callee(self, func) -> bool:
+        """``f``, ``module.f``, ``Class.m`` or ``self.m``: resolving it needs no value's class."""
+        if func[0] in ("f", "k"):
+            return True
+        root = func
+        while root[0] == "a":
+            root = root[1]
+        return root[0] == "n" and self.resolve(root).startswith("q|")
+
     def _module_scope(self, s):
         while s.parent:
             s = self.p.scopes[s.parent]
@@ -382,6 +409,13 @@ class GraphBuilder:
             t = self._type_from(texpr)
             if t:
                 return t
+        if node in self._arguments:
+            # An unannotated parameter: the class every direct caller passes, if they agree.
+            types = {self.type_of(self.resolve(ref)) for ref in self._arguments[node]}
+            if len(types) == 1:
+                (t,) = types
+                if t in self.p.classes:
+                    return t
         if node.startswith("f|"):
             _, cls, attr = node.split("|", 2)
             for c in self.mro(cls):
@@ -498,6 +532,7 @@ class GraphBuilder:
             for ref, texpr in mod.types:
                 if ref[0] in ("n", "f"):
                     self._type_facts[self.resolve(ref)].append(texpr)
+        self._index_direct_calls()
         self._declare_classes()
         for mod in sorted(p.modules.values(), key=lambda m: m.path):
             self._module_edges(mod)
