@@ -227,6 +227,7 @@ class GraphBuilder:
         (``f(x)``, ``module.f(x)``, ``self.m(x)``), by parameter: what parameter types are
         inferred from."""
         self._arguments: dict[str, list] = defaultdict(list)
+        self._bindings: dict[tuple, tuple] = {}  # (call, callee, bound receiver) -> bind_arguments()
         for mod in self.p.modules.values():
             for call in mod.calls:
                 func = call.func
@@ -236,7 +237,9 @@ class GraphBuilder:
                 if not target.startswith("q|") or target[2:] not in self.p.functions:
                     continue
                 scope = target[2:]
-                bound, _ = bind_arguments(self.p.functions[scope], call, self._is_bound_call(call, scope))
+                receiver_bound = self._is_bound_call(call, scope)
+                bound, splat = bind_arguments(self.p.functions[scope], call, receiver_bound)
+                self._bindings[(call.id, scope, receiver_bound)] = (bound, splat)
                 for param, refs in bound.items():
                     self._arguments[f"v|{scope}|{param}"].extend(refs)
 
@@ -514,14 +517,24 @@ class GraphBuilder:
     def add_edge(self, src: str, dst: str, kind: str, desc: str, at, san: int = -1, site=None, op=None) -> None:
         if src == dst:
             return
-        g = self.g
-        if g.has_edge(src, dst):
-            data = g[src][dst]
+        succ, pred = self.g._succ, self.g._pred
+        data = succ[src].get(dst) if src in succ else None
+        if data is not None:
             # Keep the least-sanitised, most direct description.
             if data["san"] != -1 and san == -1:
                 data.update(k=kind, d=desc, at=at, san=san, site=site, op=op)
             return
-        g.add_edge(src, dst, k=kind, d=desc, at=at, san=san, site=site, op=op)
+        # networkx's add_edge costs several microseconds an edge and the graph is built
+        # here once, from scratch: write its adjacency (the layout networkx documents for
+        # subclasses) directly.
+        for node in (src, dst):
+            if node not in succ:
+                succ[node] = {}
+                pred[node] = {}
+                self.g._node[node] = {}
+        data = {"k": kind, "d": desc, "at": at, "san": san, "site": site, "op": op}
+        succ[src][dst] = data
+        pred[dst][src] = data
 
     # -- build ----------------------------------------------------------------
     def build(self) -> nx.DiGraph:
@@ -785,7 +798,8 @@ class GraphBuilder:
     def _bind(self, call: CallFact, mod: ModuleFacts, scope: str, receiver_bound: bool, returns: bool = True) -> None:
         fn = self.p.functions[scope]
         at = (mod.path, call.line)
-        bound, splat = bind_arguments(fn, call, receiver_bound)
+        key = (call.id, scope, receiver_bound)
+        bound, splat = self._bindings[key] if key in self._bindings else bind_arguments(fn, call, receiver_bound)
         name = fn.name if fn.class_qual is None else f"{fn.class_qual.rsplit('.', 1)[-1]}.{fn.name}"
         for param, refs in bound.items():
             dst = f"v|{scope}|{param}"

@@ -217,20 +217,30 @@ class _GlobIndex:
 
     def __init__(self, pairs) -> None:
         self.exact: dict[str, list] = {}
-        self.globs: list[tuple[re.Pattern, object]] = []
+        self.prefixed: list[tuple[str, str, object]] = []  # (literal prefix, regex source, value)
+        floating: list[tuple[str, object]] = []  # globs that start with a wildcard
         for pattern, value in pairs:
-            if any(ch in pattern for ch in "*?["):
-                self.globs.append((re.compile(fnmatch.translate(pattern)), value))
-            else:
+            cut = min((pattern.index(ch) for ch in "*?[" if ch in pattern), default=None)
+            if cut is None:
                 self.exact.setdefault(pattern, []).append(value)
-        # One pass over all globs first: most names match none of them.
-        self.any_glob = re.compile("|".join(regex.pattern for regex, _ in self.globs)) if self.globs else None
+            elif cut:
+                self.prefixed.append((pattern[:cut], fnmatch.translate(pattern), value))
+            else:
+                floating.append((fnmatch.translate(pattern), value))
+        # Most names match no glob: a prefix test and one regex for the rest rule them out,
+        # and a glob's own regex is compiled only when a name gets that far.
+        self.prefixes = tuple({prefix for prefix, _, _ in self.prefixed})
+        self.floating = floating
+        self.any_floating = re.compile("|".join(source for source, _ in floating)) if floating else None
         self.match = functools.lru_cache(maxsize=65536)(self._match)
 
     def _match(self, name: str) -> list:
         found = list(self.exact.get(name, ()))
-        if self.any_glob is not None and self.any_glob.match(name):
-            found.extend(value for regex, value in self.globs if regex.match(name))
+        if self.prefixes and name.startswith(self.prefixes):
+            found.extend(value for prefix, source, value in self.prefixed
+                         if name.startswith(prefix) and re.match(source, name))
+        if self.any_floating is not None and self.any_floating.match(name):
+            found.extend(value for source, value in self.floating if re.match(source, name))
         return found
 
 
