@@ -168,3 +168,23 @@ def test_classes_loaded_by_name_are_the_classes(tmp_path: Path) -> None:
             logging.info(c.email)
         """})
     assert ("app/views.py", 8, "PII201") in found
+
+
+def test_a_base_class_read_from_a_module_value(tmp_path: Path) -> None:
+    """Flask-SQLAlchemy's ``db.Model``: the base is an attribute of a value, whose class is
+    only known once the whole project is indexed."""
+    found = run(tmp_path, {"app/__init__.py": "", "app/models.py": """\
+        import logging
+        from flask_sqlalchemy import SQLAlchemy
+
+        db = SQLAlchemy()
+        log = logging.getLogger(__name__)
+
+        class User(db.Model):  # pii-retention: 1y
+            email = db.Column(db.String, info={"pii": "contact.email"})
+
+            def touch(self):
+                self.seen = True
+                log.info(self.email)
+        """})
+    assert ("app/models.py", 12, "PII201") in found

@@ -152,6 +152,8 @@ class GraphBuilder:
         self.pack = pack
         self.settings = settings
         self._class_aliases = self._find_class_aliases()
+        self._arguments: dict[str, list] = defaultdict(list)  # parameter node -> argument refs
+        self._bindings: dict[tuple, tuple] = {}  # (call, callee, bound receiver) -> bind_arguments()
         self.infer = settings.infer is True
         self.g = nx.DiGraph()
         self._resolved: dict = {}
@@ -226,8 +228,6 @@ class GraphBuilder:
         """Arguments of calls whose callee is known without knowing any value's class
         (``f(x)``, ``module.f(x)``, ``self.m(x)``), by parameter: what parameter types are
         inferred from."""
-        self._arguments: dict[str, list] = defaultdict(list)
-        self._bindings: dict[tuple, tuple] = {}  # (call, callee, bound receiver) -> bind_arguments()
         for mod in self.p.modules.values():
             for call in mod.calls:
                 func = call.func
@@ -546,6 +546,12 @@ class GraphBuilder:
                 if ref[0] in ("n", "f"):
                     self._type_facts[self.resolve(ref)].append(texpr)
         self._index_direct_calls()
+        # Indexing resolved names before every class of a value could be known: forget
+        # what it cached about values, and start the graph clean.
+        for cache in (self._types, self._resolved, self._mro, self._qual_cache, self._record_class_cache):
+            cache.clear()
+        self.g.clear()
+        self._inferred_attrs.clear()
         self._declare_classes()
         for mod in sorted(p.modules.values(), key=lambda m: m.path):
             self._module_edges(mod)
