@@ -188,3 +188,27 @@ def test_a_base_class_read_from_a_module_value(tmp_path: Path) -> None:
                 log.info(self.email)
         """})
     assert ("app/models.py", 12, "PII201") in found
+
+
+def test_a_raw_password_written_to_its_column_is_stored(tmp_path: Path) -> None:
+    found = run(tmp_path, {"app/__init__.py": "", "app/models.py": """\
+        from django.contrib.auth.hashers import make_password
+        from django.db import models
+
+        class Account(models.Model):  # pii-retention: 1y
+            password = models.CharField(max_length=128)  # pii: authorization.password
+
+        def forget(pk):
+            Account.objects.filter(pk=pk).delete()
+
+        def change(account: Account, raw):
+            account.password = raw
+            account.password = make_password(raw)
+            account.save()
+
+        def signup(form):
+            account = Account()
+            account.password = form.cleaned_data["password"]
+        """})
+    stored = {line for path, line, code in found if code == "PII102"}
+    assert stored == {17}  # the raw form value; `raw` is not known to be a password

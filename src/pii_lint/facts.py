@@ -876,7 +876,7 @@ class _Extractor:
         self.flow_all(refs, tref, f"{desc} {label}", stmt.lineno, "each" if desc == "element of" else None)
         if isinstance(target, ast.Attribute) and tref[0] == "a":
             # Storing into an object of unknown type makes the object carry it.
-            self.edge(tref, tref[1], f"stored in {label}", stmt.lineno)
+            self.edge(tref, tref[1], f"stored in {label}", stmt.lineno, "store")
         if isinstance(target, ast.Attribute) and value is not None and _is_blank(value):
             base = ("f", ctx.class_qual, None) if tref[0] == "f" else tref[1]
             self.f.blanks.append((base, target.attr, stmt.lineno))

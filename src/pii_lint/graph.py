@@ -163,6 +163,7 @@ class GraphBuilder:
         self._qual_cache: dict[str, str] = {}
         self.call_sites: dict[str, list[CallSite]] = defaultdict(list)
         self._inferred_attrs: list[tuple[str, str]] = []  # untyped `x.email` reads
+        self._field_writes: list[tuple] = []  # (value, field node, module, line): obj.field = value
         self._record_class_cache: dict[str, bool] = {}
         self.sinks: list[SinkInfo] = []
         self.erasures: dict[str, list] = defaultdict(list)  # class -> [(path, line, how)]
@@ -561,7 +562,39 @@ class GraphBuilder:
         self._records()
         self._attribute_sources()
         self._generic_deletes()
+        self._credential_columns()
         return self.g
+
+    def is_orm_model(self, cls: str) -> bool:
+        """An ORM model (Django, SQLAlchemy, ...) that is not abstract."""
+        fact = self.p.classes.get(cls)
+        if fact is None or fact.meta_abstract:
+            return False
+        for c in self.mro(cls):
+            other = self.p.classes.get(c)
+            if other is None:
+                if c in ORM_BASES or c.endswith(".Model"):
+                    return True
+            elif other.tablename:
+                return True
+        return False
+
+    def _credential_columns(self) -> None:
+        """``user.password = raw`` writes a credential column of a stored model: a storage
+        sink at the assignment (PII102 asks whether the value was hashed first)."""
+        credentials = self.pack.info.credentials
+        for n, (value, field_node, mod, line) in enumerate(self._field_writes):
+            _, cls, attr = field_node.split("|", 2)
+            cats = next((self.field_categories[(c, attr)][0] for c in self.mro(cls)
+                         if (c, attr) in self.field_categories), ())
+            if not any(self.pack.is_under(c, credentials) for c in cats) or not self.is_orm_model(cls):
+                continue
+            display = f"{cls.rsplit('.', 1)[-1]}.{attr}"
+            call = CallFact(f"{mod.module}|{line}:w{n}", mod.module, line, 1, line, 1, None, display, (), {}, (),
+                            (), (), (), 0, None)
+            node = f"s|{call.id}|storage"
+            self.add_edge(value, node, INTRA, f"stored in {display}", (mod.path, line))
+            self.sinks.append(SinkInfo(node, call, mod, "storage", display, []))
 
     def _generic_deletes(self) -> None:
         """A delete view of a framework (Django's DeleteView, DRF's destroy) is project code
@@ -631,7 +664,11 @@ class GraphBuilder:
             s, d = resolve(src), resolve(dst)
             if s.startswith("q|") or d.startswith("q|"):
                 continue  # a definition or an external name is not a value
+            if op == "store" and s.startswith("f|"):
+                continue  # an object of a known class keeps its fields apart: customer.email is not customer
             self.add_edge(s, d, INTRA, desc, (mod.path, line) if line else None, op=op)
+            if d.startswith("f|") and line and not s.startswith("src|"):
+                self._field_writes.append((s, d, mod, line))
         for fact in mod.sources:
             cats = tuple(c for c in (self._category(c, mod, fact.line) for c in fact.categories) if c) \
                 if not fact.inferred else fact.categories

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from ..graph import ORM_BASES
-
-
-def is_orm_model(builder, cls: str) -> bool:
-    fact = builder.p.classes.get(cls)
-    if fact is None or fact.meta_abstract:
-        return False
-    for c in builder.mro(cls):
-        other = builder.p.classes.get(c)
-        if other is None:
-            if c in ORM_BASES or c.endswith(".Model"):
-                return True
-        elif other.tablename:
-            return True
-    return False
-
 
 def stored_models(builder) -> dict[str, list]:
     """ORM classes with personal fields -> [(field, categories, inferred)] (inherited included)."""
-    return {cls: fields for cls, fields in sorted(builder.record_classes.items()) if is_orm_model(builder, cls)}
+    return {cls: fields for cls, fields in sorted(builder.record_classes.items()) if builder.is_orm_model(cls)}
 
 
 def field_facts(builder, cls: str):

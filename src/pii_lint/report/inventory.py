@@ -52,7 +52,6 @@ from pathlib import Path
 
 from .. import __version__
 from ..checks.context import CheckContext
-from ..checks.models import is_orm_model
 from ..checks.recipients import destination
 from ..flows import FlowIndex
 
@@ -147,7 +146,7 @@ def _flows(b, pack, settings, analysis, cats) -> None:
             cats[c][section].append(dict(base, sources=sorted(labels)))
     retention = getattr(settings, "retention", {}) or {}
     for cls, fields in sorted(b.record_classes.items()):
-        orm = is_orm_model(b, cls)
+        orm = b.is_orm_model(cls)
         if not orm and cls not in stored_whole:
             continue
         fact = b.p.classes[cls]
