@@ -519,23 +519,27 @@ class GraphBuilder:
         if src == dst:
             return
         succ, pred = self.g._succ, self.g._pred
-        data = succ[src].get(dst) if src in succ else None
-        if data is not None:
-            # Keep the least-sanitised, most direct description.
-            if data["san"] != -1 and san == -1:
-                data.update(k=kind, d=desc, at=at, san=san, site=site, op=op)
-            return
-        # networkx's add_edge costs several microseconds an edge and the graph is built
-        # here once, from scratch: write its adjacency (the layout networkx documents for
-        # subclasses) directly.
-        for node in (src, dst):
-            if node not in succ:
-                succ[node] = {}
-                pred[node] = {}
-                self.g._node[node] = {}
-        data = {"k": kind, "d": desc, "at": at, "san": san, "site": site, "op": op}
-        succ[src][dst] = data
-        pred[dst][src] = data
+        out = succ.get(src)
+        if out is None:
+            # networkx's add_edge costs several microseconds an edge and the graph is built
+            # here once, from scratch: write its adjacency (the layout networkx documents
+            # for subclasses) directly.
+            out = succ[src] = {}
+            pred[src] = {}
+            self.g._node[src] = {}
+        else:
+            data = out.get(dst)
+            if data is not None:
+                # Keep the least-sanitised, most direct description.
+                if data["san"] != -1 and san == -1:
+                    data.update(k=kind, d=desc, at=at, san=san, site=site, op=op)
+                return
+        into = pred.get(dst)
+        if into is None:
+            succ[dst] = {}
+            into = pred[dst] = {}
+            self.g._node[dst] = {}
+        out[dst] = into[src] = {"k": kind, "d": desc, "at": at, "san": san, "site": site, "op": op}
 
     # -- build ----------------------------------------------------------------
     def build(self) -> nx.DiGraph:
