@@ -454,18 +454,12 @@ class _Extractor:
 
     def _collect_locals(self, body, scope: Scope) -> None:
         """Names bound in a scope (not descending into nested scopes), as Python decides."""
-        stack = list(body)
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                scope.locals.add(node.name)
-                continue
-            if isinstance(node, ast.Lambda):
-                continue
+        own, nested = _own_nodes(body)
+        scope.locals.update(node.name for node in nested if not isinstance(node, ast.Lambda))
+        for node in own:
             if isinstance(node, (ast.Global, ast.Nonlocal)):
                 scope.globals.update(node.names)
-                continue
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
                 scope.locals.add(node.id)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
@@ -477,7 +471,6 @@ class _Extractor:
                 scope.locals.add(node.name)
             elif isinstance(node, ast.MatchMapping) and node.rest:
                 scope.locals.add(node.rest)
-            stack.extend(ast.iter_child_nodes(node))
         scope.locals -= scope.globals
 
     # -- statements -----------------------------------------------------------
@@ -1187,32 +1180,33 @@ class _Extractor:
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
-def _stored_names(body) -> set[str]:
-    """Names assigned in statements, not counting nested functions and classes."""
-    names = set()
+def _own_nodes(body):
+    """Nodes of a block outside nested functions and classes, and those nested scopes."""
+    own, nested = [], []
     stack = list(body)
     while stack:
         node = stack.pop()
         if isinstance(node, _NESTED):
+            nested.append(node)
             continue
+        own.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return own, nested
+
+
+def _stored_names(body) -> set[str]:
+    """Names assigned in statements, not counting nested functions and classes."""
+    names = set()
+    for node in _own_nodes(body)[0]:
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
             names.add(node.name)
-        stack.extend(ast.iter_child_nodes(node))
     return names
 
 
 def _names_read_by_nested_scopes(body) -> set[str]:
-    names = set()
-    stack = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _NESTED):
-            names.update(sub.id for sub in ast.walk(node) if isinstance(sub, ast.Name))
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-    return names
+    return {sub.id for scope in _own_nodes(body)[1] for sub in ast.walk(scope) if isinstance(sub, ast.Name)}
 
 
 def _url_parts(node, key, strings: list, names: list) -> None:
