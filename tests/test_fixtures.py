@@ -53,7 +53,7 @@ def _diff(title: str, items, messages=None) -> str:
 @pytest.mark.parametrize("root", PROJECTS, ids=lambda p: p.name)
 def test_fixture_findings_are_exactly_the_expected_ones(root: Path) -> None:
     config = load_config(root)
-    files = discover(root, config.settings.exclude)
+    files = discover(root, config.settings.excludes)
     marks = expectations(root, files)
     got, messages = reported(root)
     assert marks["expect"], f"{root.name} has no `# expect:` lines"
@@ -85,7 +85,7 @@ def test_every_code_has_focused_positive_and_negative_cases() -> None:
     counts: dict[tuple[str, str], int] = {}
     for name in ("rules", "suggest"):
         root = FIXTURES / name
-        marks = expectations(root, discover(root, load_config(root).settings.exclude))
+        marks = expectations(root, discover(root, load_config(root).settings.excludes))
         for kind in ("expect", "ok"):
             for _, _, code in marks[kind]:
                 counts[(kind, code)] = counts.get((kind, code), 0) + 1

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Literal, Union
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError, describe_validation_error
 
@@ -16,6 +16,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+# Test code and migrations are not analysed unless `exclude` says otherwise (as ruff does).
+DEFAULT_EXCLUDE = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py", "testing/", "migrations/")
 RETENTION = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$")
 
 
@@ -30,11 +32,12 @@ class Recipient(BaseModel):
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     pack: str = "shop"
     infer: Union[bool, Literal["suggest"]] = True
-    exclude: list[str] = []
+    exclude: list[str] = Field(default_factory=lambda: list(DEFAULT_EXCLUDE))  # replaces the defaults
+    extend_exclude: list[str] = Field(default=[], alias="extend-exclude")  # adds to them
     select: list[str] = []
     ignore: list[str] = []
     recipients: dict[str, Recipient] = {}
@@ -48,6 +51,10 @@ class Settings(BaseModel):
             if not RETENTION.match(period):
                 raise ValueError(f"{name}: retention {period!r} is not a period like 30d, 12w, 6m or 7y")
         return value
+
+    @property
+    def excludes(self) -> list[str]:
+        return [*self.exclude, *self.extend_exclude]
 
     def field_tags(self) -> dict[str, tuple[str, ...]]:
         """``"shop.models.Customer.email"`` -> categories."""

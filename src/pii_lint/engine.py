@@ -187,7 +187,7 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
     root = config.root
     settings = config.settings
     if files is None:
-        files = discover(root, settings.exclude)
+        files = discover(root, settings.excludes)
     cache = FactCache(root, pack.digest) if use_cache else None
     modules = module_names(files)
     keys = {rel: cache.key(rel, modules[rel]) for rel in files} if cache else {}

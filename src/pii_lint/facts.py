@@ -105,6 +105,7 @@ class CallFact:
     guards: tuple[str, ...]  # names tested by enclosing ifs and early exits
     loop: int  # loop depth around the call
     receiver: Ref | None  # the object a method is called on
+    raised: Ref | None = None  # `raise X(...)`: the callee X, which says who reads the message
 
 
 @dataclass(slots=True)
@@ -558,7 +559,8 @@ class _Extractor:
         if node.exc is not None:
             refs = self.expr(node.exc, ctx)
             if refs:
-                self.sink_like_call(node, "raise", refs, ctx)
+                raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+                self.sink_like_call(node, "raise", refs, ctx, raised=self.callee_ref(raised, ctx))
         if node.cause is not None:
             self.expr(node.cause, ctx)
 
@@ -1164,7 +1166,7 @@ class _Extractor:
                 self.maybe_infer(node, key, ("c", cid), f".{func.attr}({key!r})")
         return [("c", cid)]
 
-    def sink_like_call(self, node, display: str, refs, ctx: _Ctx) -> None:
+    def sink_like_call(self, node, display: str, refs, ctx: _Ctx, raised: Ref | None = None) -> None:
         """A statement that behaves as a call: ``raise X(...)`` is ``raise(X(...))``."""
         outer, self.cur = self.cur, ctx.scope
         cid = self.new_id(node)
@@ -1173,7 +1175,7 @@ class _Extractor:
             cid, ctx.scope, node.lineno, self.col(node.lineno, node.col_offset), node.end_lineno or node.lineno,
             self.col(node.end_lineno or node.lineno, node.end_col_offset or 0), ("n", "", f"<{display}>"), display,
             ((0, tuple(refs)),), {}, (_NOT_LITERAL,),
-            (), (), ctx.guards, ctx.loop, None,
+            (), (), ctx.guards, ctx.loop, None, raised,
         ))
 
 

@@ -58,6 +58,6 @@ def _findings_for(path: Path) -> list:
     if isinstance(cached, Exception):
         raise cached
     config, analysis = cached
-    if is_excluded(rel, config.settings.exclude):
+    if is_excluded(rel, config.settings.excludes):
         return []
     return [f for f in analysis.findings if f.location.path == rel]

@@ -744,6 +744,10 @@ class GraphBuilder:
         return t if t and t not in self.p.classes else None
 
     def _call(self, call: CallFact, mod: ModuleFacts) -> None:
+        if call.display == "raise":
+            if not self._user_facing_error(call.raised):
+                self._sink(call, mod, "<raise>")
+            return
         kind, target = self.callee(call)
         result = f"c|{call.id}"
         at = (mod.path, call.line)
@@ -772,9 +776,6 @@ class GraphBuilder:
             self._bind(call, mod, target, receiver_bound=False, returns=False)
             return
         qual = target
-        if call.display == "raise":
-            self._sink(call, mod, "<raise>")
-            return
         sinks = self.pack.sinks_for(qual) if kind == "ext" else []
         if sinks:
             self._sink(call, mod, qual, sinks)
@@ -884,6 +885,19 @@ class GraphBuilder:
         if init is not None:
             # Arguments go to __init__'s parameters; `self` is the new object.
             self._bind(call, mod, init, receiver_bound=True, returns=False)
+
+    def _user_facing_error(self, raised) -> bool:
+        """A validation error: its message is shown to the person who typed the value."""
+        if raised is None:
+            return False
+        target = self.resolve(raised)
+        if not target.startswith("q|"):
+            target = self.type_of(target) or ""  # `raise err` of a known class
+            if not target:
+                return False
+        else:
+            target = target[2:]
+        return any(self.pack.is_user_facing_error(c) for c in self.mro(target))
 
     def _sink(self, call: CallFact, mod: ModuleFacts, qual: str, sinks=()) -> None:
         """``raise X(...)`` comes without pack entries: an exception message is a log."""

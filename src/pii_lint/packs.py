@@ -48,6 +48,7 @@ class PackInfo(_Strict):
     encryption: list[str] = []  # qualified-name globs of encryption wrappers
     hashed_names: list[str] = []  # regexes: names that say the value is hashed (infer nothing)
     logger_names: list[str] = []  # regexes: receivers assumed to be loggers
+    user_facing_errors: list[str] = []  # globs: exceptions whose message goes back to the user
 
 
 class Category(_Strict):
@@ -156,6 +157,7 @@ class Pack:
         self._sanitizer_globs = _GlobIndex((pattern, s) for s in sanitizers for pattern in s.callee)
         self._factory_globs = _GlobIndex((pattern, f.returns) for f in factories for pattern in f.callee)
         self._encryption_globs = _GlobIndex((pattern, True) for pattern in info.encryption)
+        self._user_facing_globs = _GlobIndex((pattern, True) for pattern in info.user_facing_errors)
         self.infer_name = functools.lru_cache(maxsize=65536)(self._infer_name)
 
     # -- categories ---------------------------------------------------------
@@ -197,6 +199,9 @@ class Pack:
 
     def is_encryption(self, qualname: str) -> bool:
         return bool(self._encryption_globs.match(qualname))
+
+    def is_user_facing_error(self, qualname: str) -> bool:
+        return bool(self._user_facing_globs.match(qualname))
 
     def enabled_rules(self) -> dict[str, RuleSpec]:
         return {code: r for code, r in self.rules.items() if r.enabled}
