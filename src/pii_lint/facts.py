@@ -69,7 +69,8 @@ class ClassFact:
     retention: str | None = None
     tablename: bool = False
     meta_abstract: bool = False
-    model_ref: Ref | None = None  # `model = X` / `queryset = X.objects...` of a view
+    meta_unstored: bool = False  # Meta.managed = False or Meta.proxy = True: no table of its own
+    model_ref: Ref | None = None  # `model = X` / `queryset = X.objects...` of a view (or its Meta)
 
 
 @dataclass(slots=True)
@@ -759,8 +760,17 @@ class _Extractor:
                 cls.retention = _literal(stmt.value)
             elif isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
                 for sub in stmt.body:
-                    if isinstance(sub, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "abstract" for t in sub.targets):
+                    if not isinstance(sub, ast.Assign):
+                        continue
+                    names = {t.id for t in sub.targets if isinstance(t, ast.Name)}
+                    if "abstract" in names:
                         cls.meta_abstract = _literal(sub.value) is True
+                    if ("managed" in names and _literal(sub.value) is False) or \
+                            ("proxy" in names and _literal(sub.value) is True):
+                        cls.meta_unstored = True
+                    if "model" in names and cls.model_ref is None:
+                        # DRF serializers, graphene/saleor mutations, forms: `class Meta: model = X`.
+                        cls.model_ref = self.callee_ref(_chain_root(sub.value), inner)
                 self.stmt(stmt, inner)
             else:
                 self.stmt(stmt, inner)

@@ -249,10 +249,10 @@ class FlowIndex:
             if field is None or (field[0], attr) in b.field_categories:
                 return True
             if field[1].relation and field[1].type_ref is not None:
-                target = b.resolve(field[1].type_ref)
-                if not (target.startswith("q|") and target[2:] in b.p.classes):
+                target = b.model_class(field[1].type_ref)
+                if target is None:
                     return True
-                cls = target[2:]
+                cls = target
                 continue
             return False
         return True

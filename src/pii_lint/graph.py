@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
+from . import erasure
 from .config import RETENTION
 from .errors import ConfigError
 from .facts import CallFact, ClassFact, FunctionFact, ModuleFacts
@@ -43,9 +44,11 @@ IDENTIFIERS = frozenset({"id", "pk", "uuid"})
 KEY_READERS = frozenset({"get", "pop", "setdefault", "getlist"})
 # Calls that load a class by name: apps.get_model("shop", "Customer"), get_class("partner.strategy", "Selector").
 CLASS_LOADERS = frozenset({"get_model", "get_class", "get_classes"})
-# Framework views that delete the records of their `model` / `queryset`.
-DELETING_VIEWS = frozenset({"DeleteView", "BaseDeleteView", "DeletionMixin", "DestroyAPIView", "DestroyModelMixin",
-                            "ModelViewSet", "RetrieveDestroyAPIView", "RetrieveUpdateDestroyAPIView"})
+# Library bases of a user model.
+USER_BASES = frozenset({"AbstractUser", "AbstractBaseUser"})
+# `request.user`, `self.request.user`, GraphQL `info.context.user`, Flask `g.user`,
+# Starlette `request.state.user`: the signed-in user, an object of the user model.
+REQUEST_HOLDERS = frozenset({"request", "context", "g", "state", "scope", "req"})
 # Celery: queuing a task calls it later with the same arguments.
 TASK_QUEUERS = frozenset({"delay", "apply_async", "s", "si", "signature"})
 # Methods whose result is a count or a flag, not the data they touch.
@@ -165,6 +168,8 @@ class GraphBuilder:
         self._inferred_attrs: list[tuple[str, str]] = []  # untyped `x.email` reads
         self._field_writes: list[tuple] = []  # (value, field node, module, line): obj.field = value
         self._record_class_cache: dict[str, bool] = {}
+        self._classes_by_name: dict[str, list[str]] | None = None
+        self._user_model: str | None = None
         self.sinks: list[SinkInfo] = []
         self.erasures: dict[str, list] = defaultdict(list)  # class -> [(path, line, how)]
         self.sources: dict[str, dict] = {}  # node -> {categories, label, inferred, path, line}
@@ -327,8 +332,57 @@ class GraphBuilder:
                 self._inferred_attrs.append((node, attr))
         return node
 
-    def _is_personal_field(self, cls: str, attr: str) -> bool:
+    def is_personal_field(self, cls: str, attr: str) -> bool:
         return any((c, attr) in self.field_categories for c in self.mro(cls))
+
+    # -- models -----------------------------------------------------------------
+    @property
+    def bindings(self) -> dict[tuple, tuple]:
+        """(call id, callee scope, receiver bound) -> (parameter -> argument refs, splat) of direct calls."""
+        return self._bindings
+
+    def call_by_id(self, call_id: str) -> CallFact:
+        return self._calls_by_id[call_id]
+
+    def call_module(self, call_id: str) -> ModuleFacts:
+        return self._call_module[call_id]
+
+    def model_class(self, ref) -> str | None:
+        """The project class a model reference names: a class, ``"app.Model"`` in a relation
+        (matched by class name, as Django's app registry would), or ``settings.AUTH_USER_MODEL``."""
+        target = self.resolve(ref)
+        if not target.startswith("q|"):
+            return None
+        qual = target[2:]
+        if qual in self.p.classes:
+            return qual
+        if qual.endswith("AUTH_USER_MODEL"):
+            return self.user_model()
+        return self._class_by_name(qual.rsplit(".", 1)[-1])
+
+    def _class_by_name(self, name: str) -> str | None:
+        if self._classes_by_name is None:
+            by_name: dict[str, list[str]] = defaultdict(list)
+            for qual, fact in sorted(self.p.classes.items()):
+                if not fact.meta_abstract:
+                    by_name[fact.name].append(qual)
+            self._classes_by_name = by_name
+        candidates = self._classes_by_name.get(name, ())
+        models = [q for q in candidates if self.is_orm_model(q)] or list(candidates)
+        if not models:
+            return None
+        return sorted(models, key=lambda q: (not q.rsplit(".", 1)[0].endswith(".models"), len(q), q))[0]
+
+    def user_model(self) -> str | None:
+        """The project's user model: a stored subclass of Django's AbstractUser or
+        AbstractBaseUser (the one `AUTH_USER_MODEL` and `request.user` stand for)."""
+        if self._user_model is None:
+            found = sorted(
+                (q for q, fact in self.p.classes.items() if not fact.meta_abstract and self.is_orm_model(q)
+                 and any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(q) if c not in self.p.classes)),
+                key=lambda q: (len(self.mro(q)), q))
+            self._user_model = found[0] if found else ""
+        return self._user_model or None
 
     def _is_record_class(self, cls: str) -> bool:
         cached = self._record_class_cache.get(cls)
@@ -425,9 +479,16 @@ class GraphBuilder:
             for c in self.mro(cls):
                 fact = self.p.classes.get(c)
                 if fact and attr in fact.fields and fact.fields[attr].type_ref is not None:
-                    target = self.resolve(fact.fields[attr].type_ref)
+                    fld = fact.fields[attr]
+                    if fld.relation:
+                        return self.model_class(fld.type_ref)
+                    target = self.resolve(fld.type_ref)
                     if target.startswith("q|"):
                         return target[2:]
+        if node.startswith("a|") and node.endswith("|user"):
+            holder = node[2:-len("|user")].rsplit("|", 1)[-1].split("#", 1)[0]
+            if holder in REQUEST_HOLDERS:
+                return self.user_model()
         if node[:2] in ("v|", "a|", "f|"):
             # A receiver named like a logger (log, self.logger, LOG) is one; `log#2` is a value of log.
             if self.pack.is_logger_name(node.rsplit("|", 1)[-1].split("#", 1)[0]):
@@ -565,14 +626,16 @@ class GraphBuilder:
                 self._call(call, mod)
         self._records()
         self._attribute_sources()
-        self._generic_deletes()
+        erasure.framework_deletes(self)
+        erasure.anonymisers(self)
         self._credential_columns()
         return self.g
 
     def is_orm_model(self, cls: str) -> bool:
-        """An ORM model (Django, SQLAlchemy, ...) that is not abstract."""
+        """An ORM model (Django, SQLAlchemy, ...) with a table of its own: not abstract, not a
+        proxy, not ``managed = False``."""
         fact = self.p.classes.get(cls)
-        if fact is None or fact.meta_abstract:
+        if fact is None or fact.meta_abstract or fact.meta_unstored:
             return False
         for c in self.mro(cls):
             other = self.p.classes.get(c)
@@ -599,18 +662,6 @@ class GraphBuilder:
             node = f"s|{call.id}|storage"
             self.add_edge(value, node, INTRA, f"stored in {display}", (mod.path, line))
             self.sinks.append(SinkInfo(node, call, mod, "storage", display, []))
-
-    def _generic_deletes(self) -> None:
-        """A delete view of a framework (Django's DeleteView, DRF's destroy) is project code
-        that deletes the records of the model it names."""
-        for qual, cls in sorted(self.p.classes.items()):
-            if cls.model_ref is None:
-                continue
-            if not any(c.rsplit(".", 1)[-1] in DELETING_VIEWS for c in self.mro(qual) if c not in self.p.classes):
-                continue
-            target = self.resolve(cls.model_ref)
-            if target.startswith("q|") and target[2:] in self.p.classes:
-                self.erasures[target[2:]].append((self.p.class_module[qual].path, cls.line, f"deleted by {cls.name}"))
 
     def _attribute_sources(self) -> None:
         """``x.email`` on a value of unknown class is personal by its name, where it is read."""
@@ -694,7 +745,7 @@ class GraphBuilder:
             if base[0] == "f":
                 continue
             t = self.type_of(resolve(base))
-            if t in self.p.classes and self._is_personal_field(t, attr):
+            if t in self.p.classes and self.is_personal_field(t, attr):
                 self.erasures[t].append((mod.path, line, f"blanks .{attr}"))
 
     # -- calls ----------------------------------------------------------------
@@ -751,7 +802,7 @@ class GraphBuilder:
         kind, target = self.callee(call)
         result = f"c|{call.id}"
         at = (mod.path, call.line)
-        self._erasure(call, mod)
+        erasure.record_call(self, call, mod)
         if kind == "project":
             sanitizer = self.pack.sanitizer_for(target)
             self._bind(call, mod, target, receiver_bound=self._is_bound_call(call, target),
@@ -918,36 +969,6 @@ class GraphBuilder:
             if not recv.startswith("q|"):
                 self.add_edge(recv, node, INTRA, f"logged by {label}" if kind == "log" else f"sent by {label}", at)
         self.sinks.append(SinkInfo(node, call, mod, kind, qual, list(sinks)))
-
-    def _erasure(self, call: CallFact, mod: ModuleFacts) -> None:
-        """Deletes and blanking updates of a model's records (PII401 reads these)."""
-        if call.func is None or call.func[0] != "a":
-            return
-        method = call.func[2]
-        if method not in ("delete", "update"):
-            return
-        base = self.resolve(call.func[1])
-        cls = None
-        if base.startswith("q|"):
-            owner = base[2:]
-            owner = owner[: -len(".objects")] if owner.endswith(".objects") else owner
-            cls = owner if owner in self.p.classes else None
-        else:
-            cls = self.type_of(base)
-        if method == "delete" and call.args and (cls is None or cls not in self.p.classes):
-            # session.delete(obj)
-            for key, refs in call.args:
-                if key == 0 and refs:
-                    cls = self.type_of(self.resolve(refs[0]))
-        if cls not in self.p.classes:
-            return
-        if method == "update":
-            blanked = [k for k, v in call.consts.items() if (v is None or v == "") and self._is_personal_field(cls, k)]
-            if not blanked:
-                return
-            self.erasures[cls].append((mod.path, call.line, f"blanks {', '.join(blanked)}"))
-            return
-        self.erasures[cls].append((mod.path, call.line, method))
 
     def _records(self) -> None:
         """A value whose type is a class with personal fields carries the whole record."""

@@ -9,9 +9,10 @@ CODE = "PII401"
 
 
 def erasable(builder, models) -> set[str]:
-    """Models with an erasure path: their own, or a cascading foreign key to one that has one."""
-    done = {cls for cls in models if builder.erasures.get(cls)}
-    done |= {cls for cls in builder.erasures if builder.erasures[cls]}
+    """Models with an erasure path: their own or a base's (erasing a Contact erases the
+    PersonContact it is), or a cascading foreign key to one that has one."""
+    done = {cls for cls in builder.erasures if builder.erasures[cls]}
+    done |= {cls for cls in models if any(c in done for c in builder.mro(cls))}
     changed = True
     while changed:
         changed = False
@@ -19,12 +20,11 @@ def erasable(builder, models) -> set[str]:
             if cls in done:
                 continue
             for _, fld in field_facts(builder, cls):
-                if fld.relation and fld.cascade and fld.type_ref is not None:
-                    target = builder.resolve(fld.type_ref)
-                    if target.startswith("q|") and target[2:] in done:
-                        done.add(cls)
-                        changed = True
-                        break
+                if fld.relation and fld.cascade and fld.type_ref is not None \
+                        and builder.model_class(fld.type_ref) in done:
+                    done.add(cls)
+                    changed = True
+                    break
     return done
 
 

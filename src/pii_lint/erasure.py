@@ -1,0 +1,98 @@
+"""Which stored models project code erases (PII401): deletes, blanking updates, framework
+delete views and mutations, and anonymisers that overwrite an object's fields by name.
+
+Each finder appends ``(path, line, how)`` to ``builder.erasures[class]``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .facts import CallFact, ModuleFacts
+    from .graph import GraphBuilder
+
+# Framework views that delete the records of their `model` / `queryset`.
+DELETING_VIEWS = frozenset({"DeleteView", "BaseDeleteView", "DeletionMixin", "DestroyAPIView", "DestroyModelMixin",
+                            "ModelViewSet", "RetrieveDestroyAPIView", "RetrieveUpdateDestroyAPIView"})
+# A view, mutation or admin action named for deleting the model it names
+# (saleor's `ModelDeleteMutation`, `CustomerBulkDelete`, a project's `ReviewDeleteView`).
+DELETER_NAME = re.compile(r"(?:Delete|Destroy|Erase|Purge|Anonymi[sz]e)(?![a-z])")
+
+
+def record_call(b: GraphBuilder, call: CallFact, mod: ModuleFacts) -> None:
+    """``obj.delete()``, ``Model.objects.filter(...).delete()``, ``session.delete(obj)``,
+    and updates that blank personal fields."""
+    if call.func is None or call.func[0] != "a":
+        return
+    method = call.func[2]
+    if method not in ("delete", "update"):
+        return
+    base = b.resolve(call.func[1])
+    cls = None
+    if base.startswith("q|"):
+        owner = base[2:]
+        owner = owner[: -len(".objects")] if owner.endswith(".objects") else owner
+        cls = owner if owner in b.p.classes else None
+    else:
+        cls = b.type_of(base)
+    if method == "delete" and call.args and (cls is None or cls not in b.p.classes):
+        for key, refs in call.args:  # session.delete(obj)
+            if key == 0 and refs:
+                cls = b.type_of(b.resolve(refs[0]))
+    if cls not in b.p.classes:
+        return
+    if method == "update":
+        blanked = [k for k, v in call.consts.items() if (v is None or v == "") and b.is_personal_field(cls, k)]
+        if blanked:
+            b.erasures[cls].append((mod.path, call.line, f"blanks {', '.join(blanked)}"))
+        return
+    b.erasures[cls].append((mod.path, call.line, method))
+
+
+def framework_deletes(b: GraphBuilder) -> None:
+    """A delete view or mutation of a framework, or a project class named for deleting,
+    deletes the records of the model it names (``model = X`` or ``class Meta: model = X``)."""
+    for qual, cls in sorted(b.p.classes.items()):
+        if cls.model_ref is None:
+            continue
+        lineage = b.mro(qual)
+        if not any(c.rsplit(".", 1)[-1] in DELETING_VIEWS for c in lineage if c not in b.p.classes) and \
+                not any(DELETER_NAME.search(c.rsplit(".", 1)[-1]) for c in lineage):
+            continue
+        target = b.model_class(cls.model_ref)
+        if target is not None:
+            b.erasures[target].append((b.p.class_module[qual].path, cls.line, f"deleted by {cls.name}"))
+
+
+def anonymisers(b: GraphBuilder) -> None:
+    """``setattr(obj, name, value)`` with a computed name overwrites whatever fields a
+    mapping lists (shuup's GDPR anonymiser): every project caller's argument of a known
+    class has its records anonymised."""
+    params: dict[str, set[str]] = {}
+    for mod in b.p.modules.values():
+        for call in mod.calls:
+            if call.display != "setattr" or len(call.pos_consts) < 3 or isinstance(call.pos_consts[1], str):
+                continue
+            fn = b.p.functions.get(call.scope)
+            first = next((refs for key, refs in call.args if key == 0), ())
+            if fn is None or len(first) != 1:
+                continue
+            node = b.resolve(first[0])
+            prefix = f"v|{fn.scope}|"
+            if node.startswith(prefix) and node[len(prefix):] in fn.params:
+                params.setdefault(fn.scope, set()).add(node[len(prefix):])
+    if not params:
+        return
+    for (call_id, scope, _), (bound, _) in sorted(b.bindings.items()):
+        wanted = params.get(scope)
+        if not wanted:
+            continue
+        mod = b.call_module(call_id)
+        call = b.call_by_id(call_id)
+        for param in wanted:
+            for ref in bound.get(param, ()):
+                cls = b.type_of(b.resolve(ref))
+                if cls in b.p.classes:
+                    b.erasures[cls].append((mod.path, call.line, f"anonymised by {scope.rsplit('.', 1)[-1]}()"))
