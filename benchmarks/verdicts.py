@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Accuracy on real shops: pii-lint's findings against a committed verdict file.
 
-    python benchmarks/verdicts.py [--downloads DIR] [--shops oscar,saleor,shuup]
-                                  [--verdicts FILE] [--json OUT] [--update]
+    python benchmarks/verdicts.py [--downloads DIR] [--shops oscar,saleor,shuup] [--seeds 1,2,3]
+                                  [--verdicts FILE] [--json OUT] [--min-precision P] [--update]
 
 Downloads django-oscar 4.2.1, saleor 2.10.1 and shuup 3.1.0 with pip (``shops.py``), runs
 
@@ -20,7 +20,9 @@ on each, and matches every finding with ``verdicts.yaml``:
 It prints precision, ``real / (real + false)``, per code and overall, recall on the
 expected list, and every finding that has no verdict. It fails (exit 1) when a finding
 has no verdict, a ``real`` finding is gone, a ``fixed`` one is back, or precision is
-below ``--min-precision``. ``--update`` rewrites the file: unjudged findings are added
+below ``--min-precision``. With ``--seeds``, each shop is analysed again under those hash
+seeds, with ``--jobs`` 1 and 2 and a warm cache, and any report that differs byte for byte
+fails the run. ``--update`` rewrites the file: unjudged findings are added
 as ``verdict: todo`` for a reader to judge, and ``false`` entries no longer reported
 become ``fixed``.
 """
@@ -65,19 +67,36 @@ def source_line(root: Path, path: str, line: int) -> str:
     return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
 
-def run_shop(shop: str, root: Path) -> list[Reported]:
+def check_json(shop: str, root: Path, *, seed: str = "0", jobs: int = 2, cache: bool = False) -> str:
     cmd = [sys.executable, "-m", "pii_lint", "check", str(root), "--format", "json", "--exit-zero",
-           "--no-cache", "--jobs", "2"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root)
+           "--jobs", str(jobs)] + ([] if cache else ["--no-cache"])
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root, env={**os.environ, "PYTHONHASHSEED": seed})
     if proc.returncode != 0:
         raise RuntimeError(f"{shop}: pii-lint exited {proc.returncode}: {proc.stderr.strip()[-2000:]}")
+    return proc.stdout
+
+
+def reruns_differ(shop: str, root: Path, reference: str, seeds: list[str]) -> list[str]:
+    """The same report, byte for byte, under other hash seeds, --jobs 1 and 2, cold and warm."""
+    problems = []
+    runs = [(seed, 1 + i % 2, False) for i, seed in enumerate(seeds)] + [(seeds[0], 2, True), (seeds[-1], 1, True)]
+    for seed, jobs, cache in runs:
+        if check_json(shop, root, seed=seed, jobs=jobs, cache=cache) != reference:
+            how = f"PYTHONHASHSEED={seed} --jobs {jobs} {'with the cache' if cache else '--no-cache'}"
+            problems.append(f"{shop}: the report differs under {how}")
+    return problems
+
+
+def run_shop(shop: str, root: Path, seeds: list[str]) -> tuple[list[Reported], list[str]]:
+    stdout = check_json(shop, root)
+    problems = reruns_differ(shop, root, stdout, seeds) if seeds else []
     found = []
-    for f in json.loads(proc.stdout)["findings"]:
+    for f in json.loads(stdout)["findings"]:
         if f["code"] == "PII900":
             continue
         found.append(Reported(shop, f["path"], f["line"], f["code"], source_line(root, f["path"], f["line"]),
                               f["message"]))
-    return found
+    return found, problems
 
 
 def match(findings: list[Reported], entries: list[dict]) -> tuple[dict[Reported, dict], list[Reported]]:
@@ -144,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verdicts", type=Path, default=VERDICTS)
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the results as JSON")
     parser.add_argument("--min-precision", type=float, default=0.0, help="fail below this overall precision")
+    parser.add_argument("--seeds", default="", metavar="S1,S2,...",
+                        help="also run under these PYTHONHASHSEEDs, --jobs 1/2 and a warm cache: output must not change")
     parser.add_argument("--update", action="store_true", help="add unjudged findings as todo, mark gone false as fixed")
     args = parser.parse_args(argv)
     shops = [s.strip() for s in args.shops.split(",") if s.strip()]
@@ -161,16 +182,19 @@ def main(argv: list[str] | None = None) -> int:
     entries = [e for e in doc["findings"] if e["shop"] in shops]
 
     findings: list[Reported] = []
+    problems: list[str] = []
+    seeds = [s.strip() for s in args.seeds.split(",") if s.strip()]
     with tempfile.TemporaryDirectory(prefix="pii-lint-verdicts-") as tmp:
         work = Path(tmp)
         downloads = args.downloads or work / "downloads"
         downloads.mkdir(parents=True, exist_ok=True)
         for shop in shops:
             print(f"[{shop}] analysing...", flush=True)
-            findings.extend(run_shop(shop, prepare(shop, work, downloads)))
+            found, differ = run_shop(shop, prepare(shop, work, downloads), seeds)
+            findings.extend(found)
+            problems.extend(differ)
 
     matched, unjudged = match(findings, entries)
-    problems: list[str] = []
     per_code: dict[str, Counter] = defaultdict(Counter)
     per_shop: Counter = Counter()
     for f in findings:

@@ -74,3 +74,32 @@ def test_project_root_is_the_nearest_pyproject(tmp_path: Path) -> None:
     assert find_project_root([deep]) == tmp_path
     (deep / "pyproject.toml").write_text("", encoding="utf-8")
     assert find_project_root([deep / "x.py"]) == deep
+
+
+def _tree(root: Path, files: list[str]) -> None:
+    for rel in files:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x = 1\n", encoding="utf-8")
+
+
+TREE = ["shop/models.py", "shop/tests/test_models.py", "shop/migrations/0001_initial.py", "shop/testing/factories.py",
+        "conftest.py", "shop/views_test.py", "test_top.py", "shop/testimonials.py"]
+
+
+def test_test_code_and_migrations_are_excluded_by_default(tmp_path: Path) -> None:
+    from pii_lint.engine import discover
+
+    _tree(tmp_path, TREE)
+    settings = config_of(tmp_path, "[tool.pii-lint]\n").settings
+    assert discover(tmp_path, settings.excludes) == ["shop/models.py", "shop/testimonials.py"]
+
+
+def test_exclude_replaces_the_defaults_and_extend_exclude_adds_to_them(tmp_path: Path) -> None:
+    from pii_lint.engine import discover
+
+    _tree(tmp_path, TREE)
+    replaced = config_of(tmp_path, '[tool.pii-lint]\nexclude = ["migrations/"]\n').settings
+    assert "shop/tests/test_models.py" in discover(tmp_path, replaced.excludes)
+    assert "shop/migrations/0001_initial.py" not in discover(tmp_path, replaced.excludes)
+    extended = config_of(tmp_path, '[tool.pii-lint]\nextend-exclude = ["shop/testimonials.py"]\n').settings
+    assert discover(tmp_path, extended.excludes) == ["shop/models.py"]

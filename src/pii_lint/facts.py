@@ -40,6 +40,10 @@ TYPE_WRAPPERS = {
     "Type", "type", "Union", "Final", "ClassVar", "Manager", "Generator", "AsyncIterator",
 }
 ORM_RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField", "relationship", "ParentalKey"}
+# Schema fields whose first argument is the class of the value (graphene, marshmallow, DRF).
+VALUE_TYPED_FIELDS = {"Field", "List", "NonNull", "Nested", "Pluck"}
+# Keywords of a field that say in words what it holds.
+DESCRIBING_KEYWORDS = ("help_text", "verbose_name", "label", "description", "title", "doc")
 
 
 @dataclass(slots=True)
@@ -54,6 +58,8 @@ class FieldFact:
     relation: bool = False
     cascade: bool = False
     is_field_call: bool = False  # value is a call (models.CharField(), Column(), Field())
+    described: str = ""  # help_text, verbose_name, label, description: evidence of what it holds
+    value_type: Ref | None = None  # graphene.Field(X), fields.Nested(X): the class of the value
 
 
 @dataclass(slots=True)
@@ -814,6 +820,9 @@ class _Extractor:
             # encrypt(models.CharField(...)) and Column(StringEncryptedType(...)) both nest.
             node = inner[0] if inner else None
         fact.encrypted_by = tuple(wrappers)
+        fact.described = " ".join(_field_descriptions(call))
+        if last in VALUE_TYPED_FIELDS and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)):
+            fact.value_type = self.callee_ref(call.args[0], ctx)
         if last in ORM_RELATIONS and call.args:
             fact.relation = True
             target = call.args[0]
@@ -1187,6 +1196,21 @@ class _Extractor:
             ((0, tuple(refs)),), {}, (_NOT_LITERAL,),
             (), (), ctx.guards, ctx.loop, None, raised,
         ))
+
+
+def _field_descriptions(call: ast.Call) -> list[str]:
+    """The words a field definition gives about itself: ``help_text="Business VAT number"``,
+    ``verbose_name=_("tax number")`` and Django's positional verbose name."""
+    texts = [kw.value for kw in call.keywords if kw.arg in DESCRIBING_KEYWORDS]
+    if call.args:
+        texts.append(call.args[0])
+    out = []
+    for node in texts:
+        while isinstance(node, ast.Call) and node.args:  # _("..."), gettext_lazy("...")
+            node = node.args[0]
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            out.append(node.value)
+    return out
 
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)

@@ -113,7 +113,7 @@ class FlowIndex:
                 reaches[fn] = found
                 for site in b.call_sites.get(fn, ()):
                     result = f"c|{site.call.id}"
-                    for param in new:
+                    for param in sorted(new):  # path choice, and so the output, must not follow the hash seed
                         for ref in site.bound.get(param, ()):
                             src = b.resolve(ref)
                             if not src.startswith("q|"):

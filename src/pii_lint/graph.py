@@ -694,7 +694,8 @@ class GraphBuilder:
                 if not cats and fld.categories:
                     cats = tuple(self._category(c, mod, fld.line) for c in fld.categories)
                     cats = tuple(c for c in cats if c)
-                if not cats and self.infer and not fld.relation and is_field(fld):
+                if not cats and self.infer and not fld.relation and is_field(fld) \
+                        and not self._evidence_against_name(cls, fld):
                     cat = self.pack.infer_name(name)
                     if cat:
                         cats, inferred, how = (cat,), True, "name"
@@ -705,6 +706,35 @@ class GraphBuilder:
                         "path": mod.path, "line": fld.line, "col": fld.col, "how": how, "class": qual,
                     }
 
+
+        self._geocodes()
+
+    def _evidence_against_name(self, cls: ClassFact, fld) -> bool:
+        """What the code says about a field outweighs what its name suggests: a help text about
+        the business, a value of a project class (`credit_card_info: CreditCardInfo` holds
+        what that class holds), or a settings class of the shop's own."""
+        if self.pack.describes_business_data(fld.described) or self.pack.is_settings_class(cls.name):
+            return True
+        for ref in (fld.value_type, fld.type_ref):
+            if ref is not None:
+                target = self.resolve(ref)
+                if target.startswith("q|") and target[2:] in self.p.classes:
+                    return True
+        return False
+
+    def _geocodes(self) -> None:
+        """Latitude and longitude inferred on a class that holds a postal address are the
+        address's geocode (typed, not tracked): contact.address, not passive location."""
+        location = "user.location"
+        for (qual, name), (cats, inferred) in list(self.field_categories.items()):
+            if not inferred or not all(self.pack.is_under(c, [location]) for c in cats):
+                continue
+            if any(self.pack.is_under(c, ["user.contact.address"])
+                   for other in self.mro(qual) for (owner, _), (other_cats, _) in self.field_categories.items()
+                   if owner == other for c in other_cats):
+                geocode = ("user.contact.address",)
+                self.field_categories[(qual, name)] = (geocode, True)
+                self.sources[f"f|{qual}|{name}"]["categories"] = geocode
 
     def _category(self, raw: str, mod: ModuleFacts, line: int) -> str | None:
         try:

@@ -49,6 +49,8 @@ class PackInfo(_Strict):
     hashed_names: list[str] = []  # regexes: names that say the value is hashed (infer nothing)
     logger_names: list[str] = []  # regexes: receivers assumed to be loggers
     user_facing_errors: list[str] = []  # globs: exceptions whose message goes back to the user
+    business_descriptions: list[str] = []  # regexes: a field's help text saying it is the business's data
+    settings_classes: list[str] = []  # regexes: class names of the shop's own configuration
 
 
 class Category(_Strict):
@@ -158,6 +160,8 @@ class Pack:
         self._factory_globs = _GlobIndex((pattern, f.returns) for f in factories for pattern in f.callee)
         self._encryption_globs = _GlobIndex((pattern, True) for pattern in info.encryption)
         self._user_facing_globs = _GlobIndex((pattern, True) for pattern in info.user_facing_errors)
+        self._business_re = re.compile(_any_regex(info.business_descriptions).pattern, re.IGNORECASE)
+        self._settings_re = _any_regex(info.settings_classes)
         self.infer_name = functools.lru_cache(maxsize=65536)(self._infer_name)
 
     # -- categories ---------------------------------------------------------
@@ -199,6 +203,12 @@ class Pack:
 
     def is_encryption(self, qualname: str) -> bool:
         return bool(self._encryption_globs.match(qualname))
+
+    def describes_business_data(self, text: str) -> bool:
+        return bool(text) and bool(self._business_re.search(text))
+
+    def is_settings_class(self, name: str) -> bool:
+        return bool(self._settings_re.search(name))
 
     def is_user_facing_error(self, qualname: str) -> bool:
         return bool(self._user_facing_globs.match(qualname))
