@@ -985,7 +985,7 @@ class _Extractor:
         if len(base) > 1:
             base = self.temp(node.value, base, "combined")
         if node.attr == "__dict__":
-            return [base[0]]  # the whole object
+            return self.temp(node, base[:1], "its fields read through .__dict__", "fields")  # the whole object
         return [("a", base[0], node.attr)]
 
     def e_Subscript(self, node, ctx):
@@ -1005,14 +1005,15 @@ class _Extractor:
                 refs.extend(self.expr(v.value, ctx))
                 if v.format_spec is not None:
                     refs.extend(self.expr(v.format_spec, ctx))
-        return self.temp(node, refs, "formatted into an f-string")
+        return self.temp(node, refs, "formatted into an f-string", "str")
 
     def e_BinOp(self, node, ctx):
         refs = self.expr(node.left, ctx) + self.expr(node.right, ctx)
-        desc = "formatted into a string" if isinstance(node.op, ast.Mod) else "combined into an expression"
+        desc, op = ("formatted into a string", "str") if isinstance(node.op, ast.Mod) else \
+            ("combined into an expression", "arith")
         if isinstance(node.op, ast.Add):
-            desc = "concatenated"
-        return self.temp(node, refs, desc)
+            desc, op = "concatenated", None
+        return self.temp(node, refs, desc, op)
 
     def e_BoolOp(self, node, ctx):
         out = []

@@ -41,7 +41,7 @@ def _keys_match(path) -> bool:
             continue
         if op.startswith("put:"):
             pending.append(op[4:])
-        elif op.startswith("read:") and pending and pending.pop() != op[5:]:
+        elif op.startswith("read:") and pending and pending.pop() != op[5:] and op != "read:?":
             return False
     return True
 
@@ -69,6 +69,7 @@ class FlowIndex:
         self.relevant = closure((s for s in builder.sources if s in self.g), self.g._succ)
         self._owner_cache: dict[str, str | None] = {}
         self._reaching: dict[tuple, dict] = {}  # (sink, signature) -> paths: rules share them
+        self._effects: dict[tuple, tuple] = {}  # (function, parameter) -> summary_effect()
 
     def signature(self, rule: str) -> frozenset[int]:
         sig = self._signatures.get(rule)
@@ -117,7 +118,7 @@ class FlowIndex:
                         for ref in site.bound.get(param, ()):
                             src = b.resolve(ref)
                             if not src.startswith("q|"):
-                                pred[result].append((src, site.call.id, fn))
+                                pred[result].append((src, site.call.id, fn, param))
                 for caller in callers_of.get(fn, ()):
                     if caller not in queued and caller in b.call_sites:
                         queued.add(caller)
@@ -146,7 +147,7 @@ class FlowIndex:
                     continue
                 seen.add(src)
                 queue.append(src)
-            for src, _, _ in pred.get(node, ()):
+            for src, _, _, _ in pred.get(node, ()):
                 if src not in seen and self._owner(src) == fn:
                     seen.add(src)
                     queue.append(src)
@@ -195,7 +196,7 @@ class FlowIndex:
                 if nxt not in parent:
                     parent[nxt] = (state, data)
                     queue.append(nxt)
-            for src, site, callee in summaries.get(node, ()):
+            for src, site, callee, param in summaries.get(node, ()):
                 if src not in relevant:
                     continue
                 nxt = (src, phase)
@@ -204,7 +205,7 @@ class FlowIndex:
                     call = self.b._calls_by_id[site]
                     at = (self.b._call_module[site].path, call.line)
                     data = {"k": SUMMARY, "d": f"passed through {name}() and returned", "at": at, "san": -1,
-                            "site": site, "op": None}
+                            "site": site, "op": None, "callee": callee, "param": param}
                     parent[nxt] = (state, data)
                     queue.append(nxt)
         paths = {}
@@ -227,15 +228,94 @@ class FlowIndex:
             paths[source] = path
         return paths
 
+    def summary_effect(self, fn: str, param: str) -> tuple[str, frozenset]:
+        """How ``fn`` returns what parameter ``param`` holds, seen from the return back to the
+        parameter's first step: ("same", {}) as it is, ("put", keys) in a dict under those
+        keys, ("attrs", names) only attributes read from it."""
+        key = (fn, param)
+        cached = self._effects.get(key)
+        if cached is not None:
+            return cached
+        own = f"v|{fn}|{param}"
+        puts, attrs, same = set(), set(), False
+        start = f"r|{fn}"
+        seen = {start}
+        queue = deque([start])
+        g_pred = self.g._pred
+        while queue and not same:
+            node = queue.popleft()
+            for src, data in g_pred.get(node, {}).items():
+                if src in seen or data["k"] in (CALL, RETURN):
+                    continue
+                op = data.get("op") or ""
+                if src == own or src.startswith(own + "#"):
+                    if op.startswith("put:"):
+                        puts.add(op[4:])
+                    elif op.startswith("attr:"):
+                        attrs.add(op[5:])
+                    else:
+                        same = True
+                    continue
+                if self._owner(src) != fn:
+                    continue
+                seen.add(src)
+                queue.append(src)
+        effect = ("same", frozenset()) if same or not (puts or attrs) else \
+            ("put", frozenset(puts)) if puts and not attrs else ("attrs", frozenset(attrs)) if not puts else \
+            ("same", frozenset())
+        self._effects[key] = effect
+        return effect
+
+    def _attr_keeps_record(self, cls: str, attr: str) -> bool:
+        """Whether ``obj.attr`` of a ``cls`` record may still carry personal data of it."""
+        if attr in ("pk", "id"):
+            return False
+        b = self.b
+        for c in b.mro(cls):
+            fact = b.p.classes.get(c)
+            if fact is not None and attr in fact.fields:
+                return (c, attr) in b.field_categories or fact.fields[attr].relation
+        return True  # a method or property: as far as we can tell
+
     def _record_survives(self, cls: str, path: list) -> bool:
         """A whole record read through ``x.attr`` on a value of unknown class: the result is
         that attribute, not the record. Reading a non-personal field (``order.quantity``,
         ``pk``) ends the record's path; a personal field, a relation or anything unknown
         (a method, a property) keeps it, as far as we can tell."""
         b = self.b
+        pending: list[frozenset] = []  # keys of the dict entries the record was put in, innermost last
         for _, data in path:
             op = data.get("op") if data else None
-            if not op or not op.startswith("attr:"):
+            if data and data.get("k") == SUMMARY:
+                how, names = self.summary_effect(data["callee"], data["param"])
+                if how == "put":
+                    pending.append(names)
+                elif how == "attrs" and not any(self._attr_keeps_record(cls, a) for a in names):
+                    return False
+                continue
+            if not op:
+                continue
+            if op.startswith("put:"):
+                pending.append(frozenset({op[4:]}))  # keys as their repr: 'email', 0
+                continue
+            if op.startswith("read:"):
+                if op == "read:?":
+                    if pending:
+                        pending.pop()
+                    continue
+                if pending:
+                    if op[5:] not in pending.pop():
+                        return False  # another entry of the dict the record was put in
+                    continue
+                # cleaned_input["variants"] on a value that holds a record: only a field of the
+                # record comes back from its own keys (model_to_dict(customer)["email"]).
+                if not op.startswith("read:'"):
+                    continue
+                key = op[len("read:'"):-1]
+                if not any(key in b.p.classes[c].fields for c in b.mro(cls) if c in b.p.classes):
+                    return False
+                op = f"attr:{key}"
+            if not op.startswith("attr:"):
                 continue
             attr = op[len("attr:"):]
             if attr in ("pk", "id"):

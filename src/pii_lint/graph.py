@@ -52,7 +52,15 @@ REQUEST_HOLDERS = frozenset({"request", "context", "g", "state", "scope", "req"}
 # Celery: queuing a task calls it later with the same arguments.
 TASK_QUEUERS = frozenset({"delay", "apply_async", "s", "si", "signature"})
 # Methods whose result is a count or a flag, not the data they touch.
-NO_DATA_METHODS = frozenset({"delete", "count", "exists", "update", "save", "full_clean", "clear"})
+NO_DATA_METHODS = frozenset({"delete", "count", "exists", "update", "save", "full_clean", "clear", "keys"})
+# Calls that turn an object into text: str() or repr() of a record.
+STRINGIFIERS = frozenset({"str", "repr", "format", "format_map", "join", "force_text", "force_str", "smart_str",
+                          "pformat", "saferepr"})
+# Calls whose result spells out every field of the object they are given (what logging it
+# reveals is the whole record, not its repr).
+SERIALISERS = frozenset({"vars", "asdict", "astuple", "model_dump", "model_dump_json", "dict", "json", "to_dict",
+                         "as_dict", "model_to_dict", "serialize", "dumps", "dump", "jsonable_encoder", "to_json",
+                         "to_representation", "values"})
 # Logger methods that return a logger carrying extra context.
 BINDERS = frozenset({"bind", "new", "opt", "patch", "getChild", "with_fields", "contextualize", "bind_contextvars"})
 
@@ -170,6 +178,7 @@ class GraphBuilder:
         self._record_class_cache: dict[str, bool] = {}
         self._classes_by_name: dict[str, list[str]] | None = None
         self._user_model: str | None = None
+        self.repr_cache: dict[str, tuple | None] = {}  # class -> categories its str()/repr() shows
         self.sinks: list[SinkInfo] = []
         self.erasures: dict[str, list] = defaultdict(list)  # class -> [(path, line, how)]
         self.sources: dict[str, dict] = {}  # node -> {categories, label, inferred, path, line}
@@ -872,8 +881,11 @@ class GraphBuilder:
         desc = f"passed through {call.display}()"
         key = call.pos_consts[0] if call.pos_consts else None
         op = None
-        if call.func is not None and call.func[0] == "a" and call.func[2] in KEY_READERS and isinstance(key, str):
-            desc, op = f"read key {key!r}", f"read:{key!r}"  # data.get("email") reads one entry, as data["email"]
+        if call.func is not None and call.func[0] == "a" and call.func[2] in KEY_READERS and call.args:
+            if isinstance(key, str):
+                desc, op = f"read key {key!r}", f"read:{key!r}"  # data.get("email") reads one entry, as data["email"]
+            else:
+                desc, op = "read an entry", "read:?"  # data.pop(name): some entry, which one is not known
         if sanitizer_idx != -1:
             desc = _cleaned(self.pack.sanitizers[sanitizer_idx].kind, call.display)
         if call.display.endswith("model_to_dict") or call.display.endswith("model_dump"):
@@ -885,13 +897,15 @@ class GraphBuilder:
             # Customer.objects.get(user=u): the arguments select the record; the result is
             # the record (it carries its own fields), not the arguments.
             return
+        last = call.display.rsplit(".", 1)[-1]
+        spelled = "fields" if last in SERIALISERS else "str" if last in STRINGIFIERS else None
         for key, refs in call.args:
             for r in refs:
-                self.add_edge(self.resolve(r), result, INTRA, desc, at, sanitizer_idx)
+                self.add_edge(self.resolve(r), result, INTRA, desc, at, sanitizer_idx, op=spelled)
         if call.receiver is not None:
             recv = self.resolve(call.receiver)
             if not recv.startswith("q|"):
-                self.add_edge(recv, result, INTRA, desc, at, sanitizer_idx, op=op)
+                self.add_edge(recv, result, INTRA, desc, at, sanitizer_idx, op=op or spelled)
 
     def _selected_fields(self, call: CallFact, mod: ModuleFacts, result: str) -> bool:
         """model_to_dict(obj, fields=[...]) / obj.model_dump(include={...}) send only those fields."""

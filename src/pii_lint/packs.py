@@ -51,6 +51,7 @@ class PackInfo(_Strict):
     user_facing_errors: list[str] = []  # globs: exceptions whose message goes back to the user
     business_descriptions: list[str] = []  # regexes: a field's help text saying it is the business's data
     settings_classes: list[str] = []  # regexes: class names of the shop's own configuration
+    record_reprs: dict[str, list[str]] = {}  # library base glob -> fields its default str()/repr() shows
 
 
 class Category(_Strict):

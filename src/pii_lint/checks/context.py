@@ -57,13 +57,19 @@ class CheckContext:
             return f"{info['label']} ({categories_text(info)})"
         return f"{categories_text(info)} ({self.describe_source(node)})"
 
-    def grouped(self, sink, code: str, keep=None):
-        """One finding's worth of sources at a sink: the best one, its path, and the others."""
+    def grouped(self, sink, code: str, keep=None, shown=None):
+        """One finding's worth of sources at a sink: the best one, its path, and the others.
+        ``shown(source, path)`` narrows what the sink sees of a source (a record's repr);
+        a source it shows nothing of is left out."""
         items = [(s, p) for s, p in self.reaching(sink, code) if keep is None or keep(self.sources[s])]
+        seen = {s: tuple(self.sources[s]["categories"]) for s, _ in items}
+        if shown is not None:
+            seen = {s: shown(s, p) for s, p in items}
+            items = [(s, p) for s, p in items if seen[s]]
         if not items:
             return None
         (best, path), others = items[0], [s for s, _ in items[1:]]
-        categories = sorted({c for s in [best, *others] for c in self.sources[s]["categories"]})
+        categories = sorted({c for s in [best, *others] for c in seen[s]})
         suffix = f" and {len(others)} more source{'s' if len(others) > 1 else ''}" if others else ""
         return best, path, categories, suffix
 

@@ -6,9 +6,16 @@ from __future__ import annotations
 CODE = "PII201"
 
 
+from ..reprs import revealed
+
+
 def check(ctx):
+    def shown(source, path):
+        info = ctx.sources[source]
+        return revealed(ctx.builder, info, path) if info["how"] == "record" else tuple(info["categories"])
+
     for sink in ctx.sinks("log"):
-        found = ctx.grouped(sink, CODE)
+        found = ctx.grouped(sink, CODE, shown=shown)
         if found is None:
             continue
         source, path, categories, more = found

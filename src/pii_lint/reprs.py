@@ -1,0 +1,192 @@
+"""What a log line shows of a record that reaches it whole: its ``str()`` or ``repr()``.
+
+A project class that defines ``__str__`` or ``__repr__`` shows the fields that flow into
+what they return. Without one, the library's default decides (the pack's
+``record_reprs``): Django's ``Customer object (1)`` and SQLAlchemy's ``<Customer at 0x...>``
+show nothing personal, while dataclass, attrs and pydantic reprs show every field. A
+record passed through a serialiser (``vars``, ``asdict``, ``model_dump``, ``__dict__``...)
+on its way shows every field whatever its repr.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import deque
+
+from .graph import CALL, INTRA, RETURN, SUMMARY
+
+REPR_METHODS = ("__str__", "__repr__")
+
+
+def revealed(builder, source_info: dict, path: list) -> tuple[str, ...]:
+    """The categories a log sink at the end of ``path`` sees of a record source: the fields
+    read from it, all of them once serialised, its repr once formatted or logged as is, and
+    nothing once it went into arithmetic (a price computed from an order line)."""
+    cls = source_info["class"]
+    whole = tuple(source_info["categories"])
+    for _, data in path:
+        if not data:
+            continue
+        if data.get("k") == SUMMARY:
+            read = _param_attributes_returned(builder, data["callee"], data["param"])
+            if read is None:
+                continue  # the helper returns the object itself
+            if not read or any(not _is_field(builder, cls, name) for name in read):
+                return whole  # a method or property of the object: as far as we can tell, all of it
+            return tuple(sorted({c for name in read for c in _field_categories(builder, cls, name)}))
+        op = data.get("op") or ""
+        if op == "fields":
+            return whole
+        if op == "str":
+            break
+        if op == "arith":
+            return ()
+        if op.startswith("attr:") or op.startswith("read:'"):
+            name = op[5:] if op.startswith("attr:") else op[6:-1]
+            cats = _field_categories(builder, cls, name)
+            if cats:
+                return cats  # customer.email: that field, not the record
+            target = _relation_target(builder, cls, name)
+            if target is None or target not in builder.record_classes:
+                return whole  # a method or property of unknown result: as far as we can tell, all of it
+            cls = target
+            continue
+        if data.get("k") == INTRA and not op and data.get("d", "").startswith("passed through "):
+            return whole  # a library call given the object: what it makes of it is not known
+    shown = shown_by_repr(builder, cls)
+    return whole if shown is None else shown
+
+
+def shown_by_repr(builder, cls: str) -> tuple[str, ...] | None:
+    """Categories in ``str(obj)`` / ``repr(obj)`` of a ``cls`` object; None when unknown (all)."""
+    cache = builder.repr_cache
+    if cls in cache:
+        return cache[cls]
+    cache[cls] = None  # cycle guard
+    result = _shown_by_repr(builder, cls)
+    cache[cls] = result
+    return result
+
+
+def _shown_by_repr(builder, cls: str) -> tuple[str, ...] | None:
+    for c in builder.mro(cls):
+        fact = builder.p.classes.get(c)
+        if fact is None:
+            reprs = builder.pack.info.record_reprs
+            for pattern, fields in reprs.items():
+                if fnmatch.fnmatchcase(c, pattern):
+                    if "*" in fields:
+                        return None
+                    return tuple(sorted({cat for f in fields for cat in _field_categories(builder, cls, f)}))
+            continue
+        for method in REPR_METHODS:
+            scope = fact.methods.get(method)
+            if scope:
+                return tuple(sorted({cat for f in _fields_returned(builder, scope)
+                                     for cat in _field_categories(builder, cls, f)}))
+    return None
+
+
+def _fields_returned(builder, scope: str, depth: int = 0) -> set[str]:
+    """Attributes of ``self`` whose values flow into the return of method ``scope`` (and of
+    the methods of the same object it returns the result of, a few calls deep)."""
+    from .flows import owner
+
+    start = f"r|{scope}"
+    g = builder.g
+    if start not in g:
+        return set()
+    seen = {start}
+    queue = deque([start])
+    found: set[str] = set()
+    while queue:
+        node = queue.popleft()
+        for src, data in g._pred[node].items():
+            if src in seen:
+                continue
+            seen.add(src)
+            if src.startswith("f|"):
+                # A field of some class (self.email, or self.buyer.email read as Buyer.email), or
+                # an attribute read from a relation of unknown class (self.billing_address.name).
+                _, owner_cls, name = src.split("|", 2)
+                op = data.get("op") or ""
+                found.add(f"{owner_cls}|{name}.{op[5:]}" if op.startswith("attr:") else f"{owner_cls}|{name}")
+                continue
+            if data["k"] == RETURN and src.startswith("r|"):
+                # `return format_name(self.first_name)`: what the callee returns, and what it was given.
+                if depth < 3:
+                    found |= _fields_returned(builder, src[2:], depth + 1)
+                call = builder.call_by_id(node[2:]) if node.startswith("c|") else None
+                for _, refs in (call.args if call is not None else ()):
+                    for ref in refs:
+                        arg = builder.resolve(ref)
+                        if arg not in seen:
+                            seen.add(arg)
+                            if arg.startswith("f|"):
+                                found.add(arg[2:])
+                            elif owner(arg) == scope:
+                                queue.append(arg)
+                continue
+            if data["k"] == CALL or owner(src) != scope:
+                continue
+            queue.append(src)
+    return found
+
+
+def _param_attributes_returned(builder, fn: str, param: str) -> set[str] | None:
+    """Attributes of parameter ``param`` that ``fn`` reads into what it returns; None when
+    the parameter itself reaches the return (``return obj``, ``return str(obj)``)."""
+    from .flows import owner
+
+    start = f"r|{fn}"
+    g = builder.g
+    if start not in g:
+        return set()
+    own = f"v|{fn}|{param}"
+    seen = {start}
+    queue = deque([start])
+    read: set[str] = set()
+    while queue:
+        node = queue.popleft()
+        for src, data in g._pred[node].items():
+            if src in seen or data["k"] in (CALL, RETURN):
+                continue
+            is_param = src == own or src.startswith(own + "#")
+            op = data.get("op") or ""
+            if is_param and op.startswith("attr:"):
+                read.add(op[5:])
+                continue
+            if is_param:
+                return None
+            if owner(src) != fn:
+                continue
+            seen.add(src)
+            queue.append(src)
+    return read
+
+
+def _is_field(builder, cls: str, name: str) -> bool:
+    return any(name in builder.p.classes[c].fields for c in builder.mro(cls) if c in builder.p.classes)
+
+
+def _field_categories(builder, cls: str, name: str) -> tuple[str, ...]:
+    if "|" in name:  # qualified by the class that declares it: "shop.models.Buyer|email"
+        cls, name = name.split("|", 1)
+    if "." in name:  # through a relation: billing_address.name
+        head, rest = name.split(".", 1)
+        target = _relation_target(builder, cls, head)
+        return _field_categories(builder, target, rest) if target else ()
+    for c in builder.mro(cls):
+        entry = builder.field_categories.get((c, name))
+        if entry:
+            return tuple(entry[0])
+    return ()
+
+
+def _relation_target(builder, cls: str, name: str) -> str | None:
+    for c in builder.mro(cls):
+        fact = builder.p.classes.get(c)
+        if fact is not None and name in fact.fields:
+            fld = fact.fields[name]
+            return builder.model_class(fld.type_ref) if fld.relation and fld.type_ref is not None else None
+    return None
