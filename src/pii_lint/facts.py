@@ -60,6 +60,7 @@ class FieldFact:
     is_field_call: bool = False  # value is a call (models.CharField(), Column(), Field())
     described: str = ""  # help_text, verbose_name, label, description: evidence of what it holds
     value_type: Ref | None = None  # graphene.Field(X), fields.Nested(X): the class of the value
+    manager: bool = False  # objects = CheckoutQueryset.as_manager(): queries the class's records
 
 
 @dataclass(slots=True)
@@ -820,6 +821,8 @@ class _Extractor:
             # encrypt(models.CharField(...)) and Column(StringEncryptedType(...)) both nest.
             node = inner[0] if inner else None
         fact.encrypted_by = tuple(wrappers)
+        made_by = _dotted(call.func) or (_dotted(call.func.func) if isinstance(call.func, ast.Call) else None) or ""
+        fact.manager = made_by.endswith("Manager") or made_by.rsplit(".", 1)[-1] in ("as_manager", "from_queryset")
         fact.described = " ".join(_field_descriptions(call))
         if last in VALUE_TYPED_FIELDS and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)):
             fact.value_type = self.callee_ref(call.args[0], ctx)
@@ -1264,10 +1267,16 @@ def _url_parts(node, key, strings: list, names: list) -> None:
 
 
 def _chain_root(node):
-    """``X`` of ``X.objects.filter(...).order_by(...)``."""
-    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
-        node = node.func if isinstance(node, ast.Call) else node.value
-    return node
+    """``X`` of ``X.objects.filter(...).order_by(...)`` (``models.X`` stays whole)."""
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Attribute) and not node.attr[:1].isupper():
+            node = node.value  # .objects, .filter: not the class; a class is named in CapWords
+        else:
+            return node
 
 
 def _returns_pair(node) -> bool:

@@ -564,6 +564,10 @@ class GraphBuilder:
             base_type = self.type_of(base) if not base.startswith("q|") else None
             if base.startswith("q|"):
                 base_type = None
+            if base.startswith("f|"):
+                owner = self._manager_owner(base)
+                if owner is not None and method not in NO_DATA_METHODS:
+                    return owner  # Checkout.objects.for_user(...): a custom manager's queryset
             if base_type and base_type in self.p.classes and method in ORM_CHAIN:
                 return base_type
             if base_type and method in BINDERS:
@@ -574,6 +578,16 @@ class GraphBuilder:
                     return factory
             if method in FETCHERS and call.args:
                 return self._first_arg_class(call)
+        return None
+
+    def _manager_owner(self, node: str) -> str | None:
+        """The model whose records ``Model.objects`` (a manager the class declares) queries."""
+        _, cls, attr = node.split("|", 2)
+        for c in self.mro(cls):
+            fact = self.p.classes.get(c)
+            if fact is not None and attr in fact.fields:
+                fld = fact.fields[attr]
+                return cls if fld.manager or attr == "objects" else None
         return None
 
     def _first_arg_class(self, call: CallFact) -> str | None:
