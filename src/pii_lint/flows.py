@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 
-from .graph import CALL, RETURN, SUMMARY, GraphBuilder
+from .graph import CALL, INTRA, RETURN, SUMMARY, GraphBuilder
 
 DESCENDING, ASCENDING = 0, 1
 
@@ -29,21 +29,6 @@ def closure(starts, neighbours) -> set[str]:
                 seen.add(nxt)
                 queue.append(nxt)
     return seen
-
-
-def _keys_match(path) -> bool:
-    """A value put in a dict under one key is not what reading another key gives back:
-    ``{"email": e, "id": 1}["id"]`` carries no email."""
-    pending = []
-    for _, data in path:
-        op = data.get("op") if data else None
-        if not op:
-            continue
-        if op.startswith("put:"):
-            pending.append(op[4:])
-        elif op.startswith("read:") and pending and pending.pop() != op[5:] and op != "read:?":
-            return False
-    return True
 
 
 def owner(node: str) -> str | None:
@@ -223,48 +208,96 @@ class FlowIndex:
                 cur = prev_state
             if sources[source]["how"] == "record" and not self._record_survives(sources[source]["class"], path):
                 continue
-            if not _keys_match(path):
+            if not self._consistent(path):
                 continue
             paths[source] = path
         return paths
 
     def summary_effect(self, fn: str, param: str) -> tuple[str, frozenset]:
-        """How ``fn`` returns what parameter ``param`` holds, seen from the return back to the
-        parameter's first step: ("same", {}) as it is, ("put", keys) in a dict under those
-        keys, ("attrs", names) only attributes read from it."""
+        """How ``fn`` returns what parameter ``param`` holds: ("same", {}) as it is (assigned,
+        returned), ("put", keys) in a dict it returns under those keys, ("attrs", names) only
+        attributes read from it, ("unknown", {}) through calls or objects built from it."""
         key = (fn, param)
         cached = self._effects.get(key)
         if cached is not None:
             return cached
         own = f"v|{fn}|{param}"
-        puts, attrs, same = set(), set(), False
+        puts, attrs, same, opaque = set(), set(), False, False
         start = f"r|{fn}"
-        seen = {start}
-        queue = deque([start])
+        seen = {(start, True)}
+        queue = deque([(start, True)])  # (node, whether every step from it to the return is plain)
         g_pred = self.g._pred
-        while queue and not same:
-            node = queue.popleft()
+        while queue:
+            node, plain = queue.popleft()
             for src, data in g_pred.get(node, {}).items():
-                if src in seen or data["k"] in (CALL, RETURN):
+                if data["k"] in (CALL, RETURN):
                     continue
                 op = data.get("op") or ""
+                step_plain = plain and data["k"] == INTRA and not node.startswith("c|") and \
+                    (not op or op.startswith(("put:", "read:")))
                 if src == own or src.startswith(own + "#"):
-                    if op.startswith("put:"):
+                    if not plain:
+                        opaque = True
+                    elif op.startswith("put:"):
                         puts.add(op[4:])
                     elif op.startswith("attr:"):
                         attrs.add(op[5:])
-                    else:
+                    elif step_plain:
                         same = True
+                    else:
+                        opaque = True
                     continue
-                if self._owner(src) != fn:
+                if self._owner(src) != fn or (src, step_plain) in seen:
                     continue
-                seen.add(src)
-                queue.append(src)
-        effect = ("same", frozenset()) if same or not (puts or attrs) else \
-            ("put", frozenset(puts)) if puts and not attrs else ("attrs", frozenset(attrs)) if not puts else \
-            ("same", frozenset())
+                seen.add((src, step_plain))
+                queue.append((src, step_plain))
+        if same or (puts and attrs):
+            effect = ("same", frozenset())
+        elif opaque or not (puts or attrs):
+            effect = ("unknown", frozenset())  # through calls, or built into an object
+        elif puts:
+            effect = ("put", frozenset(puts))
+        else:
+            effect = ("attrs", frozenset(attrs))
         self._effects[key] = effect
         return effect
+
+    def _consistent(self, path) -> bool:
+        """What the path shows the value carries, step by step: a value put in a dict under
+        one key is not what reading another key gives back (``{"email": e, "id": 1}["id"]``),
+        also when a helper did the putting; and an attribute read from a value that got the
+        data through an opaque helper (``order = place_order(address, ...)``; ``order.number``)
+        is that attribute, not the data."""
+        pending: list[frozenset] = []
+        opaque = False
+        attributes = None  # names of the entries a dict gave an object it built (Order(**data))
+        for _, data in path:
+            if not data:
+                continue
+            if data.get("k") == SUMMARY:
+                how, names = self.summary_effect(data["callee"], data["param"])
+                if how == "put":
+                    pending.append(names)
+                elif how != "same":
+                    opaque = True
+                continue
+            op = data.get("op")
+            if not op:
+                continue
+            if op.startswith("put:"):
+                pending.append(frozenset({op[4:]}))
+            elif op.startswith("read:"):
+                if pending:
+                    keys = pending.pop()
+                    if op != "read:?" and op[5:] not in keys:
+                        return False
+            elif op == "unpack":
+                attributes = pending.pop() if pending else None
+            elif op.startswith("attr:"):
+                if opaque or (attributes is not None and repr(op[5:]) not in attributes):
+                    return False
+                attributes = None
+        return True
 
     def _attr_keeps_record(self, cls: str, attr: str) -> bool:
         """Whether ``obj.attr`` of a ``cls`` record may still carry personal data of it."""

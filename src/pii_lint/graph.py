@@ -990,7 +990,9 @@ class GraphBuilder:
             if init is None:
                 # Without a project __init__ the object keeps what it was given (exceptions do).
                 for r in refs:
-                    self.add_edge(self.resolve(r), result, INTRA, f"passed to {short}()", at)
+                    # Order(**order_data): each entry becomes an attribute of the object.
+                    self.add_edge(self.resolve(r), result, INTRA, f"passed to {short}()", at,
+                                  op="unpack" if key == "**" else None)
         if init is not None:
             # Arguments go to __init__'s parameters; `self` is the new object.
             self._bind(call, mod, init, receiver_bound=True, returns=False)

@@ -18,20 +18,21 @@ from .graph import CALL, INTRA, RETURN, SUMMARY
 REPR_METHODS = ("__str__", "__repr__")
 
 
-def revealed(builder, source_info: dict, path: list) -> tuple[str, ...]:
+def revealed(flows, source_info: dict, path: list) -> tuple[str, ...]:
     """The categories a log sink at the end of ``path`` sees of a record source: the fields
     read from it, all of them once serialised, its repr once formatted or logged as is, and
     nothing once it went into arithmetic (a price computed from an order line)."""
+    builder = flows.b
     cls = source_info["class"]
     whole = tuple(source_info["categories"])
     for _, data in path:
         if not data:
             continue
         if data.get("k") == SUMMARY:
-            read = _param_attributes_returned(builder, data["callee"], data["param"])
-            if read is None:
-                continue  # the helper returns the object itself
-            if not read or any(not _is_field(builder, cls, name) for name in read):
+            how, read = flows.summary_effect(data["callee"], data["param"])
+            if how in ("same", "put"):
+                continue  # the helper returns the object itself, or a dict holding it
+            if how == "unknown" or any(not _is_field(builder, cls, name) for name in read):
                 return whole  # a method or property of the object: as far as we can tell, all of it
             return tuple(sorted({c for name in read for c in _field_categories(builder, cls, name)}))
         op = data.get("op") or ""
@@ -131,38 +132,6 @@ def _fields_returned(builder, scope: str, depth: int = 0) -> set[str]:
                 continue
             queue.append(src)
     return found
-
-
-def _param_attributes_returned(builder, fn: str, param: str) -> set[str] | None:
-    """Attributes of parameter ``param`` that ``fn`` reads into what it returns; None when
-    the parameter itself reaches the return (``return obj``, ``return str(obj)``)."""
-    from .flows import owner
-
-    start = f"r|{fn}"
-    g = builder.g
-    if start not in g:
-        return set()
-    own = f"v|{fn}|{param}"
-    seen = {start}
-    queue = deque([start])
-    read: set[str] = set()
-    while queue:
-        node = queue.popleft()
-        for src, data in g._pred[node].items():
-            if src in seen or data["k"] in (CALL, RETURN):
-                continue
-            is_param = src == own or src.startswith(own + "#")
-            op = data.get("op") or ""
-            if is_param and op.startswith("attr:"):
-                read.add(op[5:])
-                continue
-            if is_param:
-                return None
-            if owner(src) != fn:
-                continue
-            seen.add(src)
-            queue.append(src)
-    return read
 
 
 def _is_field(builder, cls: str, name: str) -> bool:

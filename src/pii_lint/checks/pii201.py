@@ -12,7 +12,7 @@ from ..reprs import revealed
 def check(ctx):
     def shown(source, path):
         info = ctx.sources[source]
-        return revealed(ctx.builder, info, path) if info["how"] == "record" else tuple(info["categories"])
+        return revealed(ctx.flows, info, path) if info["how"] == "record" else tuple(info["categories"])
 
     for sink in ctx.sinks("log"):
         found = ctx.grouped(sink, CODE, shown=shown)
