@@ -61,6 +61,7 @@ class FieldFact:
     described: str = ""  # help_text, verbose_name, label, description: evidence of what it holds
     value_type: Ref | None = None  # graphene.Field(X), fields.Nested(X): the class of the value
     manager: bool = False  # objects = CheckoutQueryset.as_manager(): queries the class's records
+    choices: bool = False  # choices=...: one of a fixed list, not free text
 
 
 @dataclass(slots=True)
@@ -815,6 +816,8 @@ class _Extractor:
                     cats = _pii_tag_from_metadata(kw.value)
                     if cats:
                         fact.categories, fact.tag = cats, "metadata"
+                if kw.arg == "choices":
+                    fact.choices = True
                 if kw.arg == "on_delete":
                     fact.cascade = (_dotted(kw.value) or "").endswith("CASCADE")
             inner = [a for a in node.args if isinstance(a, ast.Call)]

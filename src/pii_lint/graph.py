@@ -44,6 +44,8 @@ IDENTIFIERS = frozenset({"id", "pk", "uuid"})
 KEY_READERS = frozenset({"get", "pop", "setdefault", "getlist"})
 # Calls that load a class by name: apps.get_model("shop", "Customer"), get_class("partner.strategy", "Selector").
 CLASS_LOADERS = frozenset({"get_model", "get_class", "get_classes"})
+# Categories of free text a field with `choices=` cannot hold.
+FREE_TEXT_CATEGORIES = ["user.name", "user.contact", "user.government_id", "user.financial", "user.authorization"]
 # Library bases of a user model.
 USER_BASES = frozenset({"AbstractUser", "AbstractBaseUser"})
 # `request.user`, `self.request.user`, GraphQL `info.context.user`, Flask `g.user`,
@@ -720,6 +722,8 @@ class GraphBuilder:
                 if not cats and self.infer and not fld.relation and is_field(fld) \
                         and not self._evidence_against_name(cls, fld):
                     cat = self.pack.infer_name(name)
+                    if cat and fld.choices and self.pack.is_under(cat, FREE_TEXT_CATEGORIES):
+                        cat = None  # name = CharField(choices=BACKENDS): one of the code's own values
                     if cat:
                         cats, inferred, how = (cat,), True, "name"
                 if cats:
@@ -731,6 +735,7 @@ class GraphBuilder:
 
 
         self._geocodes()
+        self._service_credentials()
 
     def _evidence_against_name(self, cls: ClassFact, fld) -> bool:
         """What the code says about a field outweighs what its name suggests: a help text about
@@ -758,6 +763,38 @@ class GraphBuilder:
                 geocode = ("user.contact.address",)
                 self.field_categories[(qual, name)] = (geocode, True)
                 self.sources[f"f|{qual}|{name}"]["categories"] = geocode
+
+    def _service_credentials(self) -> None:
+        """A password or secret inferred on a class with no other personal data and no
+        relation to a person (a payment gateway's key, an OAuth app's secret) is the shop's
+        credential for a service, not a user's: it infers nothing."""
+        credentials = self.pack.info.credentials
+        by_class: dict[str, list] = defaultdict(list)
+        for (qual, name), (cats, inferred) in self.field_categories.items():
+            by_class[qual].append((name, cats, inferred))
+        user = self.user_model()
+        for qual, fields in sorted(by_class.items()):
+            if not all(inferred and all(self.pack.is_under(c, credentials) for c in cats)
+                       for _, cats, inferred in fields):
+                continue
+            if qual == user or any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(qual)):
+                continue
+            if any(self._relates_to_person(qual, fld) for c in self.mro(qual) if c in self.p.classes
+                   for fld in self.p.classes[c].fields.values()):
+                continue
+            for name, _, _ in fields:
+                del self.field_categories[(qual, name)]
+                del self.sources[f"f|{qual}|{name}"]
+
+    def _relates_to_person(self, qual: str, fld) -> bool:
+        if not fld.relation or fld.type_ref is None:
+            return False
+        target = self.model_class(fld.type_ref)
+        if target is None:
+            return False
+        return target == self.user_model() or any(
+            owner == c and not all(self.pack.is_under(cat, self.pack.info.credentials) for cat in cats)
+            for c in self.mro(target) for (owner, _), (cats, _) in self.field_categories.items())
 
     def _category(self, raw: str, mod: ModuleFacts, line: int) -> str | None:
         try:
