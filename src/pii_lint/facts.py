@@ -506,6 +506,19 @@ class _Extractor:
     def s_Expr(self, node, ctx):
         self.expr(node.value, ctx)
 
+    def s_Assert(self, node, ctx):
+        """``assert isinstance(order, Order)``: from here on, ``order`` is an Order."""
+        self.expr(node.test, ctx)
+        if node.msg is not None:
+            self.expr(node.msg, ctx)
+        test = node.test
+        if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" \
+                and len(test.args) == 2 and isinstance(test.args[0], ast.Name) \
+                and isinstance(test.args[1], (ast.Name, ast.Attribute)):
+            cls = self.callee_ref(test.args[1], ctx)
+            if cls is not None:
+                self.f.types.append((self.read_ref(ctx, test.args[0].id), ("ann", cls)))
+
     def s_Import(self, node, ctx):
         imports = self.f.scopes[ctx.scope].imports
         for alias in node.names:
