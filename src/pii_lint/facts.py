@@ -575,7 +575,11 @@ class _Extractor:
 
     def s_Return(self, node, ctx):
         if node.value is not None and ctx.func is not None:
-            self.flow_all(self.expr(node.value, ctx), ("r", ctx.func), "returned", node.lineno)
+            refs = self.expr(node.value, ctx)
+            self.flow_all(refs, ("r", ctx.func), "returned", node.lineno)
+            if len(refs) == 1 and isinstance(node.value, (ast.Call, ast.Name, ast.Attribute, ast.Await)):
+                # An unannotated function returns the class of what it returns (get_csv_writer()).
+                self.f.types.append((("r", ctx.func), ("ref", refs[0])))
 
     def s_Raise(self, node, ctx):
         if node.exc is not None:

@@ -119,7 +119,8 @@ def is_field(fld) -> bool:
 
 def bind_arguments(fn: FunctionFact, call: CallFact, receiver_bound: bool):
     """Which arguments of ``call`` each parameter of ``fn`` receives, as Python binds them,
-    and the (parameter, ref) pairs that came through ``**mapping``."""
+    and the (parameter, ref) pairs that came through ``**mapping`` (``splat``). A keyword
+    argument that lands in ``**kwargs`` is recorded in ``splat`` as (parameter, ref, keyword)."""
     params = list(fn.params)
     bound: dict[str, list] = defaultdict(list)
     splat: set[tuple[str, tuple]] = set()
@@ -154,6 +155,7 @@ def bind_arguments(fn: FunctionFact, call: CallFact, receiver_bound: bool):
             bound[key].extend(refs)
         elif dstar:
             bound[dstar].extend(refs)
+            splat.update((dstar, r, key) for r in refs)
     return bound, splat
 
 
@@ -175,6 +177,7 @@ class GraphBuilder:
         self._mro: dict[str, list[str]] = {}
         self._qual_cache: dict[str, str] = {}
         self.call_sites: dict[str, list[CallSite]] = defaultdict(list)
+        self._calls_into: dict[str, list[tuple]] = defaultdict(list)  # callee -> (call, module, bound arguments)
         self._inferred_attrs: list[tuple[str, str]] = []  # untyped `x.email` reads
         self._field_writes: list[tuple] = []  # (value, field node, module, line): obj.field = value
         self._record_class_cache: dict[str, bool] = {}
@@ -634,7 +637,7 @@ class GraphBuilder:
         self._call_module = {c.id: m for m in p.modules.values() for c in m.calls}
         for mod in p.modules.values():
             for ref, texpr in mod.types:
-                if ref[0] in ("n", "f"):
+                if ref[0] in ("n", "f", "r"):
                     self._type_facts[self.resolve(ref)].append(texpr)
         self._index_direct_calls()
         # Indexing resolved names before every class of a value could be known: forget
@@ -654,7 +657,56 @@ class GraphBuilder:
         erasure.framework_deletes(self)
         erasure.anonymisers(self)
         self._credential_columns()
+        self._wrapped_sinks()
         return self.g
+
+    def _wrapped_sinks(self, kinds=("file",), depth: int = 3) -> None:
+        """A project function that writes one of its parameters out (oscar's
+        UnicodeCSVWriter.writerow) is such a sink where it is called: that call site is where
+        the rows are written, inside a loop over records or not. Wrappers of wrappers too."""
+        frontier = [s for s in self.sinks if s.kind in kinds]
+        done = set()
+        for _ in range(depth):
+            found = []
+            for sink in frontier:
+                fn = self.p.functions.get(sink.call.scope)
+                if fn is None:
+                    continue
+                params = self._params_reaching(sink.node, fn)
+                for call, mod, bound in self._calls_into.get(fn.scope, ()):
+                    node = f"s|{call.id}|{sink.kind}"
+                    if node in done or not any(bound.get(p) for p in params):
+                        continue
+                    done.add(node)
+                    for param in sorted(params):
+                        for ref in bound.get(param, ()):
+                            src = self.resolve(ref)
+                            if not src.startswith("q|"):
+                                self.add_edge(src, node, INTRA, f"written out by {call.display}()", (mod.path, call.line))
+                    found.append(SinkInfo(node, call, mod, sink.kind, sink.qual, sink.sinks))
+            self.sinks.extend(found)
+            frontier = found
+
+    def _params_reaching(self, sink_node: str, fn: FunctionFact) -> set[str]:
+        """Parameters of ``fn`` (not its receiver) whose values reach ``sink_node`` inside ``fn``."""
+        prefix = f"v|{fn.scope}|"
+        receiver = fn.params[0] if fn.class_qual and fn.kind == "method" and fn.params else None
+        seen = {sink_node}
+        queue = [sink_node]
+        found = set()
+        while queue:
+            node = queue.pop()
+            for src, data in self.g._pred[node].items():
+                if src in seen or data["k"] != INTRA:
+                    continue
+                seen.add(src)
+                if src.startswith(prefix):
+                    name = src[len(prefix):].split("#", 1)[0]
+                    if name in fn.params and name != receiver:
+                        found.add(name)
+                if src.startswith((prefix, f"t|{fn.scope}|", f"c|{fn.scope}|", f"a|{prefix}")):
+                    queue.append(src)
+        return found
 
     def is_orm_model(self, cls: str) -> bool:
         """An ORM model (Django, SQLAlchemy, ...) with a table of its own: not abstract, not a
@@ -995,17 +1047,20 @@ class GraphBuilder:
         key = (call.id, scope, receiver_bound)
         bound, splat = self._bindings[key] if key in self._bindings else bind_arguments(fn, call, receiver_bound)
         name = fn.name if fn.class_qual is None else f"{fn.class_qual.rsplit('.', 1)[-1]}.{fn.name}"
+        packed = {(param, ref): key for param, ref, key in (e for e in splat if len(e) == 3)}
         for param, refs in bound.items():
             dst = f"v|{scope}|{param}"
             for r in refs:
                 src = self.resolve(r)
                 if not src.startswith("q|"):
-                    # f(**data) gives parameter p the entry data["p"].
-                    op = f"read:{param!r}" if (param, r) in splat else None
+                    # f(**data) gives parameter p the entry data["p"]; f(ip=x) puts x in kwargs["ip"].
+                    op = f"read:{param!r}" if (param, r) in splat else \
+                        f"put:{packed[(param, r)]!r}" if (param, r) in packed else None
                     self.add_edge(src, dst, CALL, f"passed as argument {param} of {name}()", at, site=call.id, op=op)
         if returns:
             self.add_edge(f"r|{scope}", f"c|{call.id}", RETURN, f"returned from {name}()", at, site=call.id)
         self.call_sites[scope].append(CallSite(call, mod, {k: tuple(v) for k, v in bound.items()} if returns else {}))
+        self._calls_into[scope].append((call, mod, {k: tuple(v) for k, v in bound.items()}))
 
     def _construct(self, call: CallFact, mod: ModuleFacts, cls: str) -> None:
         result = f"c|{call.id}"
