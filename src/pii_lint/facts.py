@@ -62,6 +62,7 @@ class FieldFact:
     value_type: Ref | None = None  # graphene.Field(X), fields.Nested(X): the class of the value
     manager: bool = False  # objects = CheckoutQueryset.as_manager(): queries the class's records
     choices: bool = False  # choices=...: one of a fixed list, not free text
+    kind: str = ""  # the field class called: "JSONField", "CharField"
 
 
 @dataclass(slots=True)
@@ -843,6 +844,7 @@ class _Extractor:
         fact.encrypted_by = tuple(wrappers)
         made_by = _dotted(call.func) or (_dotted(call.func.func) if isinstance(call.func, ast.Call) else None) or ""
         fact.manager = made_by.endswith("Manager") or made_by.rsplit(".", 1)[-1] in ("as_manager", "from_queryset")
+        fact.kind = last
         fact.described = " ".join(_field_descriptions(call))
         if last in VALUE_TYPED_FIELDS and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)):
             fact.value_type = self.callee_ref(call.args[0], ctx)

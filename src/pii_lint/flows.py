@@ -55,6 +55,7 @@ class FlowIndex:
         self._owner_cache: dict[str, str | None] = {}
         self._reaching: dict[tuple, dict] = {}  # (sink, signature) -> paths: rules share them
         self._effects: dict[tuple, tuple] = {}  # (function, parameter) -> summary_effect()
+        self.payload_fields: dict | None = None  # checks.models.payload_fields(), computed once
 
     def signature(self, rule: str) -> frozenset[int]:
         sig = self._signatures.get(rule)

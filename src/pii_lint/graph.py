@@ -178,6 +178,7 @@ class GraphBuilder:
         self._qual_cache: dict[str, str] = {}
         self.call_sites: dict[str, list[CallSite]] = defaultdict(list)
         self._calls_into: dict[str, list[tuple]] = defaultdict(list)  # callee -> (call, module, bound arguments)
+        self.stored_writes: dict[tuple[str, str], list[str]] = defaultdict(list)  # (model, column) -> values
         self._inferred_attrs: list[tuple[str, str]] = []  # untyped `x.email` reads
         self._field_writes: list[tuple] = []  # (value, field node, module, line): obj.field = value
         self._record_class_cache: dict[str, bool] = {}
@@ -1121,6 +1122,23 @@ class GraphBuilder:
             if not recv.startswith("q|"):
                 self.add_edge(recv, node, INTRA, f"logged by {label}" if kind == "log" else f"sent by {label}", at)
         self.sinks.append(SinkInfo(node, call, mod, kind, qual, list(sinks)))
+        if kind == "storage":
+            self._note_stored_fields(call, mod, qual)
+
+    def _note_stored_fields(self, call: CallFact, mod: ModuleFacts, qual: str) -> None:
+        """``OrderEvent.objects.create(parameters={"email": ...})``: what each keyword stores in
+        the model's column of that name (read by the checks of what models hold)."""
+        cls = self.call_type(call.id)
+        if cls not in self.p.classes:
+            head = qual.split(".objects.", 1)[0]
+            cls = head if head in self.p.classes else None
+        if cls is None:
+            return
+        for key, refs in call.args:
+            if isinstance(key, str) and key not in ("*", "**", "defaults"):
+                nodes = [n for n in (self.resolve(r) for r in refs) if not n.startswith("q|")]
+                if nodes:
+                    self.stored_writes[(cls, key)].extend(nodes)
 
     def _records(self) -> None:
         """A value whose type is a class with personal fields carries the whole record."""

@@ -3,9 +3,40 @@
 from __future__ import annotations
 
 
-def stored_models(builder) -> dict[str, list]:
-    """ORM classes with personal fields -> [(field, categories, inferred)] (inherited included)."""
-    return {cls: fields for cls, fields in sorted(builder.record_classes.items()) if builder.is_orm_model(cls)}
+# Columns that hold whatever the code puts in them: their content, not their name, says what they hold.
+PAYLOAD_FIELDS = frozenset({"JSONField", "JSONBField", "HStoreField", "PickledObjectField", "DictField", "JSON",
+                            "ArrayField"})
+
+
+def stored_models(builder, flows=None) -> dict[str, list]:
+    """ORM classes with personal fields -> [(field, categories, inferred)] (inherited included).
+    With ``flows``, also the models whose JSON columns receive personal data (saleor's
+    ``OrderEvent.parameters = {"email": ...}``)."""
+    models = {cls: list(fields) for cls, fields in builder.record_classes.items() if builder.is_orm_model(cls)}
+    if flows is not None:
+        for cls, fields in payload_fields(builder, flows).items():
+            models.setdefault(cls, []).extend(fields)
+    return dict(sorted(models.items()))
+
+
+def payload_fields(builder, flows) -> dict[str, list]:
+    """JSON columns of ORM models -> [(field, categories reaching it, True)], computed once."""
+    if flows.payload_fields is not None:
+        return flows.payload_fields
+    out: dict[str, list] = {}
+    for cls, fact in sorted(builder.p.classes.items()):
+        if not builder.is_orm_model(cls):
+            continue
+        for owner, fld in field_facts(builder, cls):
+            if fld.kind not in PAYLOAD_FIELDS or (owner, fld.name) in builder.field_categories:
+                continue
+            nodes = [f"f|{owner}|{fld.name}"] + builder.stored_writes.get((cls, fld.name), [])
+            cats = sorted({c for node in nodes for source in flows.reaching(node, "PII301")
+                           for c in builder.sources[source]["categories"]})
+            if cats:
+                out.setdefault(cls, []).append((fld.name, tuple(cats), True))
+    flows.payload_fields = out
+    return out
 
 
 def field_facts(builder, cls: str):

@@ -36,7 +36,7 @@ def check(ctx):
                 f"{_names(c for c in info['categories'] if pack.is_under(c, passive))} "
                 f"({ctx.describe_source(source)}) is joined with identity data ({_names(identity_cats)}) "
                 f"in {sink.call.display}")
-    for cls, fields in stored_models(b).items():
+    for cls, fields in stored_models(b, ctx.flows).items():
         cats = {c for _, cs, _ in fields for c in cs}
         p = sorted(c for c in cats if pack.is_under(c, passive))
         i = sorted(c for c in cats if pack.is_under(c, identity))

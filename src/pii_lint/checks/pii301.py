@@ -12,7 +12,7 @@ CODE = "PII301"
 def check(ctx):
     b = ctx.builder
     configured = ctx.settings.retention
-    for cls in stored_models(b):
+    for cls in stored_models(b, ctx.flows):
         fact = b.p.classes[cls]
         if fact.retention or cls in configured:
             continue

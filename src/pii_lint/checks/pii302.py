@@ -13,7 +13,7 @@ def check(ctx):
     b = ctx.builder
     sensitive = ctx.pack.info.sensitive
     seen = set()
-    for cls in stored_models(b):
+    for cls in stored_models(b, ctx.flows):
         for owner, fld in field_facts(b, cls):
             cats, _ = b.field_categories.get((owner, fld.name), ((), False))
             bad = [c for c in cats if ctx.pack.is_under(c, sensitive)]

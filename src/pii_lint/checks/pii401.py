@@ -30,7 +30,7 @@ def erasable(builder, models) -> set[str]:
 
 def check(ctx):
     b = ctx.builder
-    models = stored_models(b)
+    models = stored_models(b, ctx.flows)
     ok = erasable(b, models)
     for cls in models:
         if cls not in ok:
