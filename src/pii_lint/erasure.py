@@ -41,8 +41,8 @@ def record_call(b: GraphBuilder, call: CallFact, mod: ModuleFacts) -> None:
         for key, refs in call.args:  # session.delete(obj)
             if key == 0 and refs:
                 cls = b.type_of(b.resolve(refs[0]))
-    if cls not in b.p.classes:
-        return
+    if cls not in b.p.classes and (cls is None or cls != b.user_model()):
+        return  # a library's records, except the user model's (request.user.delete())
     if method == "update":
         blanked = [k for k, v in call.consts.items() if (v is None or v == "") and b.is_personal_field(cls, k)]
         if blanked:

@@ -136,6 +136,7 @@ class Scope:
     locals: set[str] = field(default_factory=set)
     globals: set[str] = field(default_factory=set)  # `global`/`nonlocal` declarations
     imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
+    stars: list[str] = field(default_factory=list)  # modules of `from m import *`, in order
 
 
 @dataclass(slots=True)
@@ -540,6 +541,7 @@ class _Extractor:
         imports = self.f.scopes[ctx.scope].imports
         for alias in node.names:
             if alias.name == "*":
+                self.f.scopes[ctx.scope].stars.append(base)
                 continue
             imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
 

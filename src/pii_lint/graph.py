@@ -46,6 +46,7 @@ KEY_READERS = frozenset({"get", "pop", "setdefault", "getlist"})
 CLASS_LOADERS = frozenset({"get_model", "get_class", "get_classes"})
 # Categories of free text a field with `choices=` cannot hold.
 FREE_TEXT_CATEGORIES = ["user.name", "user.contact", "user.government_id", "user.financial", "user.authorization"]
+DJANGO_USER = "django.contrib.auth.models.User"
 # Library bases of a user model.
 USER_BASES = frozenset({"AbstractUser", "AbstractBaseUser"})
 # `request.user`, `self.request.user`, GraphQL `info.context.user`, Flask `g.user`,
@@ -214,9 +215,29 @@ class GraphBuilder:
                     if s.kind == "function":
                         return self._class_aliases.get((s.id, name)) or f"v|{s.id}|{name}"
                     return self.resolve_qual(f"{s.id}.{name}")
+            if s.kind == "module" and s.stars:
+                found = self._star_lookup(s, name)
+                if found is not None:
+                    return found
             first = False
             s = scopes.get(s.parent) if s.parent else None
         return f"q|{name}"
+
+    def _star_lookup(self, scope, name: str, depth: int = 0) -> str | None:
+        """``name`` as ``from m import *`` brings it into a module: m's own definition, import or
+        further star import (django-oscar's ``from .abstract_models import *``)."""
+        if depth > 8:
+            return None
+        for module in scope.stars:
+            other = self.p.scopes.get(module)
+            if other is None:
+                continue
+            if name in other.locals or name in other.imports:
+                return self.resolve_qual(f"{module}.{name}")
+            found = self._star_lookup(other, name, depth + 1)
+            if found is not None:
+                return found
+        return None
 
     def _find_class_aliases(self) -> dict[tuple[str, str], str]:
         """``Order = get_model("order", "Order")`` (Django's apps registry, django-oscar's
@@ -303,6 +324,8 @@ class GraphBuilder:
                 elif scope is not None and first in scope.locals and f"{head}.{first}" not in p.classes \
                         and f"{head}.{first}" not in p.functions:
                     base = self._class_aliases.get((head, first)) or f"v|{head}|{first}"
+                elif scope is not None and scope.stars and (star := self._star_lookup(scope, first)) is not None:
+                    base = star
                 else:
                     return f"q|{qual}"
                 return self._attr_chain(base, rest[1:])
@@ -366,13 +389,13 @@ class GraphBuilder:
         """The project class a model reference names: a class, ``"app.Model"`` in a relation
         (matched by class name, as Django's app registry would), or ``settings.AUTH_USER_MODEL``."""
         target = self.resolve(ref)
+        if target.split("#", 1)[0].endswith("AUTH_USER_MODEL"):
+            return self.user_model()  # settings.AUTH_USER_MODEL, or a project constant copied from it
         if not target.startswith("q|"):
             return None
         qual = target[2:]
         if qual in self.p.classes:
             return qual
-        if qual.endswith("AUTH_USER_MODEL"):
-            return self.user_model()
         return self._class_by_name(qual.rsplit(".", 1)[-1])
 
     def _class_by_name(self, name: str) -> str | None:
@@ -396,7 +419,8 @@ class GraphBuilder:
                 (q for q, fact in self.p.classes.items() if not fact.meta_abstract and self.is_orm_model(q)
                  and any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(q) if c not in self.p.classes)),
                 key=lambda q: (len(self.mro(q)), q))
-            self._user_model = found[0] if found else ""
+            # Without one of its own, the project uses Django's: deleting it still cascades.
+            self._user_model = found[0] if found else DJANGO_USER
         return self._user_model or None
 
     def _is_record_class(self, cls: str) -> bool:
