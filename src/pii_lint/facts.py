@@ -42,6 +42,8 @@ TYPE_WRAPPERS = {
 ORM_RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField", "relationship", "ParentalKey"}
 # Schema fields whose first argument is the class of the value (graphene, marshmallow, DRF).
 VALUE_TYPED_FIELDS = {"Field", "List", "NonNull", "Nested", "Pluck"}
+# A function named for what it returns: get_email(), fetch_phone_number(), get_client_ip().
+_GETTER = re.compile(r"^_?(?:get|fetch|load|read|retrieve|lookup|find|obtain|request|prompt_for|ask_for)_(\w+)$")
 # Keywords of a field that say in words what it holds.
 DESCRIBING_KEYWORDS = ("help_text", "verbose_name", "label", "description", "title", "doc")
 
@@ -1206,6 +1208,12 @@ class _Extractor:
             ctx.guards, ctx.loop, receiver,
         )
         self.f.calls.append(fact)
+        # get_email(), fetch_phone_number(), getpass.getpass(): the name says what comes back.
+        called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        said = "password" if called == "getpass" else _GETTER.match(called)
+        if said:
+            what = said if isinstance(said, str) else said.group(1)
+            self.maybe_infer(node, what, ("c", cid), f"{called}()")
         # `.get("email")` reads a personal key.
         if isinstance(func, ast.Attribute) and func.attr in ("get", "getlist", "pop", "setdefault") and node.args:
             key = pos_consts[0] if pos_consts else None

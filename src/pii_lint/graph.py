@@ -21,6 +21,7 @@ from . import erasure
 from .config import RETENTION
 from .errors import ConfigError
 from .facts import CallFact, ClassFact, FunctionFact, ModuleFacts
+from .packs import normalize_identifier
 
 INTRA, CALL, RETURN, SUMMARY = "intra", "call", "return", "summary"
 
@@ -160,6 +161,11 @@ def bind_arguments(fn: FunctionFact, call: CallFact, receiver_bound: bool):
     return bound, splat
 
 
+def _param_names(fn: FunctionFact) -> set[str]:
+    """Parameter names as the function's body sees them (``args`` for ``*args``)."""
+    return {p.lstrip("*") for p in fn.params}
+
+
 class GraphBuilder:
     """Resolves the symbolic refs of every module and adds the edges."""
 
@@ -180,10 +186,12 @@ class GraphBuilder:
         self.call_sites: dict[str, list[CallSite]] = defaultdict(list)
         self._calls_into: dict[str, list[tuple]] = defaultdict(list)  # callee -> (call, module, bound arguments)
         self.stored_writes: dict[tuple[str, str], list[str]] = defaultdict(list)  # (model, column) -> values
+        self.wrapper_params: dict[str, frozenset] = {}  # sink inside a wrapper -> its parameters' nodes
         self._inferred_attrs: list[tuple[str, str]] = []  # untyped `x.email` reads
         self._field_writes: list[tuple] = []  # (value, field node, module, line): obj.field = value
         self._record_class_cache: dict[str, bool] = {}
         self._classes_by_name: dict[str, list[str]] | None = None
+        self._classes_by_snake: dict[str, list[str]] | None = None
         self._user_model: str | None = None
         self.repr_cache: dict[str, tuple | None] = {}  # class -> categories its str()/repr() shows
         self.sinks: list[SinkInfo] = []
@@ -685,7 +693,7 @@ class GraphBuilder:
         self._wrapped_sinks()
         return self.g
 
-    def _wrapped_sinks(self, kinds=("file",), depth: int = 3) -> None:
+    def _wrapped_sinks(self, kinds=("file", "log"), depth: int = 3) -> None:
         """A project function that writes one of its parameters out (oscar's
         UnicodeCSVWriter.writerow) is such a sink where it is called: that call site is where
         the rows are written, inside a loop over records or not. Wrappers of wrappers too."""
@@ -697,7 +705,12 @@ class GraphBuilder:
                 fn = self.p.functions.get(sink.call.scope)
                 if fn is None:
                     continue
+                if not self._forwards(sink, fn):
+                    continue
                 params = self._params_reaching(sink.node, fn)
+                if params and self._calls_into.get(fn.scope):
+                    # Flows through these parameters are reported where the function is called.
+                    self.wrapper_params[sink.node] = frozenset(f"v|{fn.scope}|{p}" for p in params)
                 for call, mod, bound in self._calls_into.get(fn.scope, ()):
                     node = f"s|{call.id}|{sink.kind}"
                     if node in done or not any(bound.get(p) for p in params):
@@ -712,8 +725,31 @@ class GraphBuilder:
             self.sinks.extend(found)
             frontier = found
 
+    def _forwards(self, sink: SinkInfo, fn: FunctionFact) -> bool:
+        """Whether ``fn`` only passes on what its caller gives: the sink's first argument (the
+        message, the row) or a ``*args``/``**kwargs`` it forwards is one of ``fn``'s parameters
+        (``def log(self, level, msg, *args): self._logger.log(level, msg, *args)``). A function
+        that writes a message of its own (``log.info("booking for %s", phone)``) is reported
+        itself."""
+        prefix = f"v|{fn.scope}|"
+        for key, refs in sink.call.args:
+            if key in (0, "*", "**"):
+                for ref in refs:
+                    node = self.resolve(ref)
+                    for _ in range(4):  # through list(row), assignments
+                        if node.startswith(prefix) and node[len(prefix):].split("#", 1)[0] in _param_names(fn):
+                            return True
+                        preds = [src for src, d in self.g._pred.get(node, {}).items()
+                                 if d["k"] == INTRA and not d.get("op")]
+                        if len(preds) != 1:
+                            break
+                        node = preds[0]
+        return False
+
     def _params_reaching(self, sink_node: str, fn: FunctionFact) -> set[str]:
-        """Parameters of ``fn`` (not its receiver) whose values reach ``sink_node`` inside ``fn``."""
+        """Parameters of ``fn`` (not its receiver) that ``fn`` forwards to ``sink_node`` as they
+        are. One it formats into a message of its own (``raise NotFound(f"no {email}")``) is
+        written by ``fn``, and reported there."""
         prefix = f"v|{fn.scope}|"
         receiver = fn.params[0] if fn.class_qual and fn.kind == "method" and fn.params else None
         seen = {sink_node}
@@ -722,12 +758,12 @@ class GraphBuilder:
         while queue:
             node = queue.pop()
             for src, data in self.g._pred[node].items():
-                if src in seen or data["k"] != INTRA:
+                if src in seen or data["k"] != INTRA or data.get("op") in ("str", "arith"):
                     continue
                 seen.add(src)
                 if src.startswith(prefix):
                     name = src[len(prefix):].split("#", 1)[0]
-                    if name in fn.params and name != receiver:
+                    if name in _param_names(fn) and name != receiver:
                         found.add(name)
                 if src.startswith((prefix, f"t|{fn.scope}|", f"c|{fn.scope}|", f"a|{prefix}")):
                     queue.append(src)
@@ -946,7 +982,28 @@ class GraphBuilder:
             path = self._external_path(func[1])
             if path:
                 return ("ext", f"{path}.{func[2]}")
+            method = self._method_by_receiver_name(func[1], func[2])
+            if method:
+                return ("project", method)
         return ("unknown", call.display)
+
+    def _method_by_receiver_name(self, receiver, method: str) -> str | None:
+        """``context.log(...)`` on a value of unknown class: the method of the one project class
+        the receiver is named after (``Context``), if that class has it."""
+        if receiver[0] != "n":
+            return None
+        name = receiver[2].split("#", 1)[0]
+        if self._classes_by_snake is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for qual, fact in sorted(self.p.classes.items()):
+                index[normalize_identifier(fact.name)].append(qual)
+            self._classes_by_snake = index
+        candidates = self._classes_by_snake.get(name, ())
+        found = {m for m in (self.class_member(c, method) for c in candidates) if m and m.startswith("q|")}
+        if len(found) == 1:
+            qual = next(iter(found))[2:]
+            return qual if qual in self.p.functions else None
+        return None
 
     def _external_path(self, ref, depth: int = 0) -> str | None:
         """``mailchimp_marketing.Client.lists`` for ``client.lists`` when client's type is external."""
@@ -1027,9 +1084,12 @@ class GraphBuilder:
             return
         last = call.display.rsplit(".", 1)[-1]
         spelled = "fields" if last in SERIALISERS else "str" if last in STRINGIFIERS else None
+        builds_dict = call.display in ("dict", "OrderedDict", "collections.OrderedDict")
         for key, refs in call.args:
+            # dict(supplier=s, price=p) puts each keyword under its own key.
+            entry = f"put:{key!r}" if builds_dict and isinstance(key, str) and key not in ("*", "**") else spelled
             for r in refs:
-                self.add_edge(self.resolve(r), result, INTRA, desc, at, sanitizer_idx, op=spelled)
+                self.add_edge(self.resolve(r), result, INTRA, desc, at, sanitizer_idx, op=entry)
         if call.receiver is not None:
             recv = self.resolve(call.receiver)
             if not recv.startswith("q|"):

@@ -32,6 +32,10 @@ class CheckContext:
         category reaches the same sink.
         """
         paths = self.flows.reaching(sink.node, code)
+        through = self.builder.wrapper_params.get(sink.node)
+        if through:
+            # What callers pass in is reported at their calls (the wrapper's sinks of their own).
+            paths = {s: p for s, p in paths.items() if not any(node in through for node, _ in p)}
         if not paths:
             return []
         sources = self.sources
