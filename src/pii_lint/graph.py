@@ -555,7 +555,12 @@ class GraphBuilder:
             return target[2:] if target.startswith("q|") else None
         if ref[0] == "c":
             return self.call_type(ref[1])
-        return self.type_of(self.resolve(ref))
+        target = self.resolve(ref)
+        if target.startswith("q|") and ref[0] == "n" and target[2:] not in self.p.classes \
+                and target[2:] not in self.p.functions and target[2:] not in self.p.modules:
+            # client = stripe; return stripe: a library module (or class) handed over as a value.
+            return target[2:]
+        return self.type_of(target)
 
     def call_type(self, call_id: str) -> str | None:
         node = f"c|{call_id}"
