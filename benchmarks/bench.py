@@ -1,9 +1,9 @@
 #!/usr/bin/env python
-"""Time ``pii-lint check`` on django-oscar 4.2.1 against a bare LibCST parse.
+"""Time ``pii-lint check`` on a real shop (django-oscar 4.2.1 by default) against a bare LibCST parse.
 
 Not part of the test run. Usage::
 
-    python benchmarks/bench.py [--runs 3] [--downloads DIR] [--json OUT]
+    python benchmarks/bench.py [--shop oscar|saleor|shuup] [--runs 3] [--downloads DIR] [--json OUT]
 
 Every measurement runs in a fresh subprocess started by a tiny wrapper that times the
 command (wall seconds) and reports its peak memory (``ru_maxrss`` of its waited-for
@@ -23,13 +23,18 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-OSCAR = "django-oscar==4.2.1"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from shops import SHOPS, prepare  # noqa: E402
+
+NAMES = {"oscar": "django-oscar 4.2.1", "saleor": "saleor 2.10.1", "shuup": "shuup 3.1.0"}
+# The module touched for the "one file changed" run: a mid-sized, much-imported one.
+TOUCHED = {"oscar": "oscar/apps/order/utils.py", "saleor": "saleor/checkout/utils.py",
+           "shuup": "shuup/core/models/_orders.py"}
 TARGETS = {  # name -> (kind, bound): "ratio" to the bare parse, or "seconds"
     "cold --jobs 1": ("ratio", 1.5),
     "warm (cache, nothing changed)": ("ratio", 0.2),
@@ -65,37 +70,6 @@ for path in paths:
         failed += 1
 print(f"{len(paths)} files, {failed} not parsed")
 """
-
-
-def download_oscar(downloads: Path) -> Path:
-    """The sdist, downloaded once into ``downloads``."""
-    downloads.mkdir(parents=True, exist_ok=True)
-    found = sorted(downloads.glob("django_oscar-4.2.1.tar.gz")) + sorted(downloads.glob("django-oscar-4.2.1.tar.gz"))
-    if found:
-        return found[0]
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", OSCAR,
-                    "-d", str(downloads)], check=True, stdout=subprocess.DEVNULL)
-    found = sorted(downloads.glob("django*oscar-4.2.1.tar.gz"))
-    if not found:
-        sys.exit(f"bench: pip download gave no django-oscar 4.2.1 sdist in {downloads}")
-    return found[0]
-
-
-def unpack(sdist: Path, into: Path) -> Path:
-    with tarfile.open(sdist) as tar:
-        if sys.version_info >= (3, 12) or hasattr(tarfile, "data_filter"):
-            tar.extractall(into, filter="data")
-        else:  # pragma: no cover
-            tar.extractall(into)
-    roots = [p for p in into.iterdir() if p.is_dir()]
-    if len(roots) != 1:
-        sys.exit(f"bench: unexpected sdist layout in {into}")
-    root = roots[0]
-    pyproject = root / "pyproject.toml"
-    if not pyproject.exists():
-        pyproject.write_text("[tool.pii-lint]\n", encoding="utf-8")
-    # else: oscar's own pyproject.toml marks the root; no [tool.pii-lint] means the defaults.
-    return root
 
 
 def python_files(root: Path) -> list[Path]:
@@ -141,6 +115,7 @@ def json_supported() -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is shown (default 3)")
+    parser.add_argument("--shop", choices=SHOPS, default="oscar", help="the shop to analyse (default oscar)")
     parser.add_argument("--downloads", type=Path, help="keep the downloaded sdist here (default: a temporary folder)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the results as JSON")
     args = parser.parse_args(argv)
@@ -149,8 +124,9 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="pii-lint-bench-") as tmp_str:
         tmp = Path(tmp_str)
-        sdist = download_oscar(args.downloads or tmp / "downloads")
-        root = unpack(sdist, tmp / "src")
+        downloads = args.downloads or tmp / "downloads"
+        downloads.mkdir(parents=True, exist_ok=True)
+        root = prepare(args.shop, tmp / "src", downloads)
         files = python_files(root)
         lines = sum(p.read_bytes().count(b"\n") for p in files)
         listing = tmp / "files.txt"
@@ -160,11 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         fmt = "json" if json_supported() else "concise"
         pii = [sys.executable, "-m", "pii_lint", "check", str(root), "--exit-zero", "--format", fmt]
         cache_dir = root / ".pii-lint-cache"
-        # The module touched for the "one file changed" run: a mid-sized, much-imported one.
-        touched = next((p for p in files if p.as_posix().endswith("oscar/apps/order/utils.py")), files[len(files) // 2])
+        touched = next((p for p in files if p.as_posix().endswith(TOUCHED[args.shop])), files[len(files) // 2])
         original = touched.read_bytes()
 
-        print(f"django-oscar 4.2.1: {len(files)} files, {lines} lines; {args.runs} run(s) each; "
+        print(f"{NAMES[args.shop]}: {len(files)} files, {lines} lines; {args.runs} run(s) each; "
               f"python {platform.python_version()}, {os.cpu_count()} cores", flush=True)
         results: dict[str, dict] = {}
         samples: dict[str, list] = {}
@@ -221,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.json:
             doc = {
-                "corpus": {"name": "django-oscar", "version": "4.2.1", "files": len(files), "lines": lines},
+                "corpus": {"name": NAMES[args.shop], "files": len(files), "lines": lines},
                 "runs": args.runs, "python": platform.python_version(), "cpus": os.cpu_count(),
                 "results": results, "findings_by_code": dict(sorted(codes.items())),
                 "touched_file": touched.relative_to(root).as_posix(), "format": fmt,

@@ -243,7 +243,9 @@ class FlowIndex:
                         puts.add(op[4:])
                     elif op.startswith("attr:"):
                         attrs.add(op[5:])
-                    elif step_plain:
+                    elif op.startswith("read:'"):
+                        attrs.add(op[6:-1])  # address.get("street"): a field of a dict made from a record
+                    elif step_plain and not op.startswith("read:"):
                         same = True
                     else:
                         opaque = True

@@ -22,9 +22,21 @@ def revealed(flows, source_info: dict, path: list) -> tuple[str, ...]:
     """The categories a log sink at the end of ``path`` sees of a record source: the fields
     read from it, all of them once serialised, its repr once formatted or logged as is, and
     nothing once it went into arithmetic (a price computed from an order line)."""
+    how, found = follow(flows, source_info, path)
+    if how in ("object", "repr"):
+        shown = shown_by_repr(flows.b, found)
+        return tuple(source_info["categories"]) if shown is None else shown
+    return found
+
+
+def follow(flows, source_info: dict, path: list):
+    """What of a record is left at the end of ``path``: ("whole", categories) serialised or
+    given to code we cannot see into; ("fields", categories) some fields read from it;
+    ("gone", ()) arithmetic; ("repr", class) formatted into text; ("object", class) as is."""
     builder = flows.b
     cls = source_info["class"]
     whole = tuple(source_info["categories"])
+    made_from = False  # went through a helper that builds something from the whole object
     for _, data in path:
         if not data:
             continue
@@ -32,30 +44,38 @@ def revealed(flows, source_info: dict, path: list) -> tuple[str, ...]:
             how, read = flows.summary_effect(data["callee"], data["param"])
             if how in ("same", "put"):
                 continue  # the helper returns the object itself, or a dict holding it
-            if how == "unknown" or any(not _is_field(builder, cls, name) for name in read):
-                return whole  # a method or property of the object: as far as we can tell, all of it
-            return tuple(sorted({c for name in read for c in _field_categories(builder, cls, name)}))
+            if how == "unknown":
+                fn = builder.p.functions.get(data["callee"])
+                if fn is not None and fn.kind == "method" and fn.params and fn.params[0] == data["param"]:
+                    made_from = True  # address.as_data(): all of it, unless a later step picks fields
+                    continue
+                made_from = "argument"  # clean_input(info, checkout, data): something made with it
+                continue
+            if any(not _is_field(builder, cls, name) for name in read):
+                return "whole", whole  # a method or property of the object: as far as we can tell, all of it
+            return "fields", tuple(sorted({c for name in read for c in _field_categories(builder, cls, name)}))
         op = data.get("op") or ""
         if op == "fields":
-            return whole
+            return "whole", whole
         if op == "str":
-            break
+            return "repr", cls
         if op == "arith":
-            return ()
+            return "gone", ()
         if op.startswith("attr:") or op.startswith("read:'"):
+            if made_from == "argument":
+                return "gone", ()  # an entry of what a helper made with the record, not a field of it
             name = op[5:] if op.startswith("attr:") else op[6:-1]
             cats = _field_categories(builder, cls, name)
             if cats:
-                return cats  # customer.email: that field, not the record
+                return "fields", cats  # customer.email: that field, not the record
             target = _relation_target(builder, cls, name)
             if target is None or target not in builder.record_classes:
-                return whole  # a method or property of unknown result: as far as we can tell, all of it
+                return "whole", whole  # a method or property of unknown result: as far as we can tell, all of it
             cls = target
             continue
         if data.get("k") == INTRA and not op and data.get("d", "").startswith("passed through "):
-            return whole  # a library call given the object: what it makes of it is not known
-    shown = shown_by_repr(builder, cls)
-    return whole if shown is None else shown
+            return "whole", whole  # a library call given the object: what it makes of it is not known
+    return ("whole", whole) if made_from else ("object", cls)
 
 
 def shown_by_repr(builder, cls: str) -> tuple[str, ...] | None:

@@ -3,6 +3,7 @@ call or SDK sends, and to whom."""
 
 from __future__ import annotations
 
+from ..reprs import follow
 from .context import short_category
 from .recipients import destination
 
@@ -13,16 +14,22 @@ def check_202(ctx):
         offending = []  # (source, path, message), best first
         for source, path in ctx.reaching(sink, "PII202"):
             info = ctx.sources[source]
+            whole, categories = info["how"] == "record", info["categories"]
+            if whole:
+                # Fields picked from a record (generate_request_data) are not the whole record.
+                how, found = follow(ctx.flows, info, path)
+                whole = how in ("whole", "object")
+                categories = categories if whole else found if how == "fields" else ()
             if not dest.declared:
                 # Any third party: a whole record is more than any service needs.
-                if info["how"] == "record":
+                if whole:
                     offending.append((source, path, f"the whole {ctx.what(source)} is sent to "
                                                     f"{dest.name or 'an unresolved host'}"))
                 continue
-            outside = [c for c in info["categories"] if not ctx.pack.is_under(c, list(dest.allow))]
+            outside = [c for c in categories if not ctx.pack.is_under(c, list(dest.allow))]
             if not outside:
                 continue
-            if info["how"] == "record":
+            if whole:
                 allowed = ", ".join(short_category(a) for a in dest.allow) or "nothing"
                 offending.append((source, path, f"the whole {ctx.what(source)} is sent to {dest.name}, "
                                                 f"which may receive only {allowed}"))
