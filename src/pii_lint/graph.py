@@ -837,11 +837,12 @@ class GraphBuilder:
                 if not cats and fld.categories:
                     cats = tuple(self._category(c, mod, fld.line) for c in fld.categories)
                     cats = tuple(c for c in cats if c)
-                if not cats and self.infer and not fld.relation and is_field(fld) \
-                        and not self._evidence_against_name(cls, fld):
+                if not cats and self.infer and not fld.relation and is_field(fld):
                     cat = self.pack.infer_name(name)
                     if cat and fld.choices and self.pack.is_under(cat, FREE_TEXT_CATEGORIES):
                         cat = None  # name = CharField(choices=BACKENDS): one of the code's own values
+                    if cat and self._evidence_against_name(cls, fld):
+                        cat = None
                     if cat:
                         cats, inferred, how = (cat,), True, "name"
                 if cats:
@@ -861,11 +862,31 @@ class GraphBuilder:
         what that class holds), or a settings class of the shop's own."""
         if self.pack.describes_business_data(fld.described) or self.pack.is_settings_class(cls.name):
             return True
+        if self._copies_business_column(cls, fld.name):
+            return True
         for ref in (fld.value_type, fld.type_ref):
             if ref is not None:
                 target = self.resolve(ref)
                 if target.startswith("q|") and target[2:] in self.p.classes:
                     return True
+        return False
+
+    def _copies_business_column(self, cls: ClassFact, name: str) -> bool:
+        """``Order.tax_number`` beside ``billing_address``: a column that keeps a copy of the
+        same-named column of a related model shares that column's evidence."""
+        for owner in self.mro(cls.qual):
+            fact = self.p.classes.get(owner)
+            for other in (fact.fields.values() if fact is not None else ()):
+                if not other.relation or other.type_ref is None:
+                    continue
+                target = self.model_class(other.type_ref)
+                if target is None or target == cls.qual:
+                    continue
+                for c in self.mro(target):
+                    related = self.p.classes.get(c)
+                    copied = related.fields.get(name) if related is not None else None
+                    if copied is not None and self.pack.describes_business_data(copied.described):
+                        return True
         return False
 
     def _geocodes(self) -> None:
