@@ -2,7 +2,8 @@
 """Accuracy on real shops: pii-lint's findings against a committed verdict file.
 
     python benchmarks/verdicts.py [--downloads DIR] [--shops oscar,saleor,shuup] [--seeds 1,2,3]
-                                  [--verdicts FILE] [--json OUT] [--min-precision P] [--update]
+                                  [--verdicts FILE] [--json OUT] [--min-precision P]
+                                  [--min-code-precision P] [--update]
 
 Downloads django-oscar 4.2.1, saleor 2.10.1 and shuup 3.1.0 with pip (``shops.py``), runs
 
@@ -19,12 +20,12 @@ on each, and matches every finding with ``verdicts.yaml``:
 
 It prints precision, ``real / (real + false)``, per code and overall, recall on the
 expected list, and every finding that has no verdict. It fails (exit 1) when a finding
-has no verdict, a ``real`` finding is gone, a ``fixed`` one is back, or precision is
-below ``--min-precision``. With ``--seeds``, each shop is analysed again under those hash
-seeds, with ``--jobs`` 1 and 2 and a warm cache, and any report that differs byte for byte
-fails the run. ``--update`` rewrites the file: unjudged findings are added
-as ``verdict: todo`` for a reader to judge, and ``false`` entries no longer reported
-become ``fixed``.
+has no verdict, a ``real`` finding is gone, a ``fixed`` one is back, or precision is below
+``--min-precision`` (a code's below ``--min-code-precision``). With ``--seeds``, each shop
+is analysed again under those hash seeds, with ``--jobs`` 1 and 2 and a warm cache, and a
+report that differs byte for byte fails the run. ``--update`` rewrites the file: unjudged
+findings are added as ``verdict: todo`` for a reader to judge, and ``false`` entries no
+longer reported become ``fixed``.
 """
 
 from __future__ import annotations
@@ -163,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verdicts", type=Path, default=VERDICTS)
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the results as JSON")
     parser.add_argument("--min-precision", type=float, default=0.0, help="fail below this overall precision")
+    parser.add_argument("--min-code-precision", type=float, default=0.0, help="fail when a code is below this")
     parser.add_argument("--seeds", default="", metavar="S1,S2,...",
                         help="also run under these PYTHONHASHSEEDs, --jobs 1/2 and a warm cache: output must not change")
     parser.add_argument("--update", action="store_true", help="add unjudged findings as todo, mark gone false as fixed")
@@ -231,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
     overall = precision(total)
     if overall is not None and overall < args.min_precision:
         problems.append(f"precision {overall:.2f} is below {args.min_precision:.2f}")
+    for code in sorted(per_code):
+        value = precision(per_code[code])
+        if value is not None and value < args.min_code_precision:
+            problems.append(f"{code}: precision {value:.2f} is below {args.min_code_precision:.2f}")
 
     expected = [e for e in doc["expected"] if e["shop"] in shops]
     hits = [e for e in expected if found_expected(findings, e)]
