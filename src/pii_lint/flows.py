@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 
-from .graph import CALL, INTRA, RETURN, SUMMARY, GraphBuilder
+from .graph import GraphBuilder
+from .idioms import CALL, INTRA, RETURN, SUMMARY
 
 DESCENDING, ASCENDING = 0, 1
 

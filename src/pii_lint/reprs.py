@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 from collections import deque
 
-from .graph import CALL, INTRA, RETURN, SUMMARY
+from .idioms import CALL, INTRA, RETURN, SUMMARY
 
 REPR_METHODS = ("__str__", "__repr__")
 

@@ -3,7 +3,7 @@ look personal but carry no tag (policy 1.2)."""
 
 from __future__ import annotations
 
-from ..graph import is_field
+from ..orm import is_field
 from .context import short_category
 
 CODE = "PII103"

@@ -3,10 +3,9 @@ error tracker or exception message (policy 1.4)."""
 
 from __future__ import annotations
 
-CODE = "PII201"
-
-
 from ..reprs import revealed
+
+CODE = "PII201"
 
 
 def check(ctx):

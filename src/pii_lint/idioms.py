@@ -1,0 +1,49 @@
+"""What the engine knows of libraries and frameworks by name: ORM query methods, class
+loaders, request-bound users, methods that give nothing back, serialisers. Edge kinds too."""
+
+from __future__ import annotations
+
+INTRA, CALL, RETURN, SUMMARY = "intra", "call", "return", "summary"
+
+ORM_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django.contrib.auth.models.AbstractUser",
+             "django.contrib.auth.models.AbstractBaseUser", "sqlalchemy.orm.DeclarativeBase",
+             "sqlalchemy.orm.decl_api.DeclarativeBase", "flask_sqlalchemy.SQLAlchemy.Model", "peewee.Model",
+             "tortoise.models.Model", "mongoengine.Document", "sqlmodel.SQLModel")
+# Manager/query methods whose result holds records of the same model.
+ORM_CHAIN = frozenset("""get filter exclude all first last earliest latest order_by select_related
+prefetch_related only defer distinct iterator none using annotate reverse get_or_404 first_or_404
+one one_or_none scalar scalars scalar_one scalar_one_or_none unique where limit offset get_queryset
+create get_or_create update_or_create in_bulk""".split())
+# Pydantic/ORM class methods that build an instance of the class.
+CLASS_BUILDERS = frozenset("""model_validate model_validate_json parse_obj parse_raw from_orm model_construct
+construct objects query""".split())
+# Calls that fetch a model instance given the class as first argument.
+FETCHERS = frozenset({"get", "get_object_or_404", "get_list_or_404", "query", "scalars", "select", "merge", "refresh"})
+# Attributes that name a record without saying anything about its person.
+IDENTIFIERS = frozenset({"id", "pk", "uuid"})
+# Mapping methods that read one entry by its key.
+KEY_READERS = frozenset({"get", "pop", "setdefault", "getlist"})
+# Calls that load a class by name: apps.get_model("shop", "Customer"), get_class("partner.strategy", "Selector").
+CLASS_LOADERS = frozenset({"get_model", "get_class", "get_classes"})
+# Categories of free text a field with `choices=` cannot hold.
+FREE_TEXT_CATEGORIES = ["user.name", "user.contact", "user.government_id", "user.financial", "user.authorization"]
+DJANGO_USER = "django.contrib.auth.models.User"
+# Library bases of a user model.
+USER_BASES = frozenset({"AbstractUser", "AbstractBaseUser"})
+# `request.user`, `self.request.user`, GraphQL `info.context.user`, Flask `g.user`,
+# Starlette `request.state.user`: the signed-in user, an object of the user model.
+REQUEST_HOLDERS = frozenset({"request", "context", "g", "state", "scope", "req"})
+# Celery: queuing a task calls it later with the same arguments.
+TASK_QUEUERS = frozenset({"delay", "apply_async", "s", "si", "signature"})
+# Methods whose result is a count or a flag, not the data they touch.
+NO_DATA_METHODS = frozenset({"delete", "count", "exists", "update", "save", "full_clean", "clear", "keys"})
+# Calls that turn an object into text: str() or repr() of a record.
+STRINGIFIERS = frozenset({"str", "repr", "format", "format_map", "join", "force_text", "force_str", "smart_str",
+                          "pformat", "saferepr"})
+# Calls whose result spells out every field of the object they are given (what logging it
+# reveals is the whole record, not its repr).
+SERIALISERS = frozenset({"vars", "asdict", "astuple", "model_dump", "model_dump_json", "dict", "json", "to_dict",
+                         "as_dict", "model_to_dict", "serialize", "dumps", "dump", "jsonable_encoder", "to_json",
+                         "to_representation", "values"})
+# Logger methods that return a logger carrying extra context.
+BINDERS = frozenset({"bind", "new", "opt", "patch", "getChild", "with_fields", "contextualize", "bind_contextvars"})

@@ -1,0 +1,185 @@
+"""Names as Python resolves them: local, enclosing, module scope, imports (absolute,
+relative, aliased, re-exported, star), classes loaded by name (``get_model``), and a
+class's members through its bases."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .idioms import CLASS_LOADERS
+
+
+class NameResolution:
+    """Where a name, a dotted name or ``base.attr`` points: a project definition, a value
+    node or an external name. Mixed into GraphBuilder, whose state it reads."""
+
+    def resolve_name(self, scope_id: str, name: str) -> str:
+        if "#" in name:
+            # A version of a local: always the function's own (or a class it was given).
+            return self._class_aliases.get((scope_id, name)) or f"v|{scope_id}|{name}"
+        scopes = self.p.scopes
+        s = scopes.get(scope_id)
+        first = True
+        while s is not None:
+            if first or s.kind != "class":
+                if name in s.globals:
+                    s = self._module_scope(s)
+                    first = True
+                    continue
+                if name in s.imports:
+                    return self.resolve_qual(s.imports[name])
+                if name in s.locals:
+                    if s.kind == "function":
+                        return self._class_aliases.get((s.id, name)) or f"v|{s.id}|{name}"
+                    return self.resolve_qual(f"{s.id}.{name}")
+            if s.kind == "module" and s.stars:
+                found = self._star_lookup(s, name)
+                if found is not None:
+                    return found
+            first = False
+            s = scopes.get(s.parent) if s.parent else None
+        return f"q|{name}"
+
+    def _star_lookup(self, scope, name: str, depth: int = 0) -> str | None:
+        """``name`` as ``from m import *`` brings it into a module: m's own definition, import or
+        further star import (django-oscar's ``from .abstract_models import *``)."""
+        if depth > 8:
+            return None
+        for module in scope.stars:
+            other = self.p.scopes.get(module)
+            if other is None:
+                continue
+            if name in other.locals or name in other.imports:
+                return self.resolve_qual(f"{module}.{name}")
+            found = self._star_lookup(other, name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _find_class_aliases(self) -> dict[tuple[str, str], str]:
+        """``Order = get_model("order", "Order")`` (Django's apps registry, django-oscar's
+        loaders): the name is the class, as if it were imported."""
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for qual, cls in self.p.classes.items():
+            by_name[cls.name].append(qual)
+        aliases = {}
+        for mod in self.p.modules.values():
+            calls = {c.id: c for c in mod.calls}
+            for ref, texpr in mod.types:
+                if ref[0] != "n" or texpr[0] != "ref" or texpr[1][0] != "c" or texpr[1][1] not in calls:
+                    continue
+                call = calls[texpr[1][1]]
+                if call.display.rsplit(".", 1)[-1] not in CLASS_LOADERS:
+                    continue
+                words = [w for w in call.pos_consts[:2] if isinstance(w, str)]
+                if not words:
+                    continue
+                where, _, name = (".".join(words)).rpartition(".")
+                candidates = [q for q in by_name.get(name, ()) if not self.p.classes[q].meta_abstract]
+                # The class whose module path names the app: order.models.Order for ("order", "Order").
+                fitting = [q for q in candidates if f".{where}." in f".{q}"] or candidates
+                if fitting:
+                    best = sorted(fitting, key=lambda q: (not q.rsplit(".", 1)[0].endswith(".models"), len(q), q))[0]
+                    aliases[(ref[1], ref[2])] = f"q|{best}"
+        return aliases
+
+    def _module_scope(self, s):
+        while s.parent:
+            s = self.p.scopes[s.parent]
+        return s
+
+    def resolve_qual(self, qual: str) -> str:
+        """A dotted name -> project node, project definition (q|scope) or external (q|name)."""
+        cached = self._qual_cache.get(qual)
+        if cached is not None:
+            return cached
+        self._qual_cache[qual] = f"q|{qual}"  # guards import cycles
+        result = self._resolve_qual(qual)
+        self._qual_cache[qual] = result
+        return result
+
+    def _resolve_qual(self, qual: str) -> str:
+        p = self.p
+        if qual in p.functions or qual in p.classes or qual in p.modules:
+            return f"q|{qual}"
+        parts = qual.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            head, rest = ".".join(parts[:i]), parts[i:]
+            if head in p.modules:
+                scope = p.scopes.get(head)
+                first = rest[0]
+                if scope is not None and first in scope.imports:
+                    base = self.resolve_qual(scope.imports[first])
+                elif scope is not None and first in scope.locals and f"{head}.{first}" not in p.classes \
+                        and f"{head}.{first}" not in p.functions:
+                    base = self._class_aliases.get((head, first)) or f"v|{head}|{first}"
+                elif scope is not None and scope.stars and (star := self._star_lookup(scope, first)) is not None:
+                    base = star
+                else:
+                    return f"q|{qual}"
+                return self._attr_chain(base, rest[1:])
+            if head in p.classes:
+                return self._attr_chain(f"q|{head}", rest)
+        return f"q|{qual}"
+
+    def _attr_chain(self, base: str, attrs) -> str:
+        for attr in attrs:
+            base = self.attr_of(base, attr)
+        return base
+
+    def resolve(self, ref) -> str:
+        cached = self._resolved.get(ref)
+        if cached is not None:
+            return cached
+        kind = ref[0]
+        if kind == "n":
+            out = self.resolve_name(ref[1], ref[2]) if ref[1] else f"q|{ref[2]}"
+        elif kind == "a":
+            out = self.attr_of(self.resolve(ref[1]), ref[2])
+        elif kind == "f":
+            out = self.class_member(ref[1], ref[2]) if ref[2] else None
+            if out is None:
+                out = f"f|{ref[1]}|{ref[2]}"
+        elif kind == "k":
+            out = f"q|{ref[1]}"
+        elif kind == "c":
+            out = f"c|{ref[1]}"
+        elif kind == "t":
+            out = f"t|{ref[1]}"
+        elif kind == "r":
+            out = f"r|{ref[1]}"
+        else:
+            out = f"{kind}|{ref[1]}"
+        self._resolved[ref] = out
+        return out
+
+    def mro(self, cls: str) -> list[str]:
+        cached = self._mro.get(cls)
+        if cached is not None:
+            return cached
+        self._mro[cls] = [cls]
+        out = [cls]
+        fact = self.p.classes.get(cls)
+        if fact is not None:
+            for b in fact.bases:
+                target = self.resolve(b)
+                if target.startswith("q|"):
+                    for c in self.mro(target[2:]):
+                        if c not in out:
+                            out.append(c)
+        self._mro[cls] = out
+        return out
+
+    def class_member(self, cls: str, attr: str) -> str | None:
+        for c in self.mro(cls):
+            fact = self.p.classes.get(c)
+            if fact is None:
+                continue
+            if attr in fact.fields or attr in fact.instance_attrs:
+                return f"f|{c}|{attr}"
+            if attr in fact.methods:
+                return f"q|{fact.methods[attr]}"
+        # Attributes only assigned in methods (self.x = ...) live on the class itself.
+        if f"f|{cls}|{attr}" in self.g:
+            return f"f|{cls}|{attr}"
+        return None

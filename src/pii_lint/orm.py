@@ -1,0 +1,193 @@
+"""Model semantics: which classes are stored models, the project's user model, what a
+relation points to, and which fields hold personal data (tags, configuration, names,
+and the evidence that outweighs names)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .config import RETENTION
+from .errors import ConfigError
+from .facts import ClassFact, ModuleFacts
+from .idioms import ORM_BASES, FREE_TEXT_CATEGORIES, DJANGO_USER, USER_BASES
+
+
+def is_field(fld) -> bool:
+    """A class attribute that declares data (a field call, an annotation or a tag), not a constant."""
+    return fld.is_field_call or fld.type_ref is not None or fld.tag != ""
+
+
+class ModelSemantics:
+    """What models are and what their fields hold. Mixed into GraphBuilder, whose state it reads."""
+
+    def is_orm_model(self, cls: str) -> bool:
+        """An ORM model (Django, SQLAlchemy, ...) with a table of its own: not abstract, not a
+        proxy, not ``managed = False``."""
+        fact = self.p.classes.get(cls)
+        if fact is None or fact.meta_abstract or fact.meta_unstored:
+            return False
+        for c in self.mro(cls):
+            other = self.p.classes.get(c)
+            if other is None:
+                if c in ORM_BASES or c.endswith(".Model"):
+                    return True
+            elif other.tablename:
+                return True
+        return False
+
+    def model_class(self, ref) -> str | None:
+        """The project class a model reference names: a class, ``"app.Model"`` in a relation
+        (matched by class name, as Django's app registry would), or ``settings.AUTH_USER_MODEL``."""
+        target = self.resolve(ref)
+        if target.split("#", 1)[0].endswith("AUTH_USER_MODEL"):
+            return self.user_model()  # settings.AUTH_USER_MODEL, or a project constant copied from it
+        if not target.startswith("q|"):
+            return None
+        qual = target[2:]
+        if qual in self.p.classes:
+            return qual
+        return self._class_by_name(qual.rsplit(".", 1)[-1])
+
+    def _class_by_name(self, name: str) -> str | None:
+        if self._classes_by_name is None:
+            by_name: dict[str, list[str]] = defaultdict(list)
+            for qual, fact in sorted(self.p.classes.items()):
+                if not fact.meta_abstract:
+                    by_name[fact.name].append(qual)
+            self._classes_by_name = by_name
+        candidates = self._classes_by_name.get(name, ())
+        models = [q for q in candidates if self.is_orm_model(q)] or list(candidates)
+        if not models:
+            return None
+        return sorted(models, key=lambda q: (not q.rsplit(".", 1)[0].endswith(".models"), len(q), q))[0]
+
+    def user_model(self) -> str | None:
+        """The project's user model: a stored subclass of Django's AbstractUser or
+        AbstractBaseUser (the one `AUTH_USER_MODEL` and `request.user` stand for)."""
+        if self._user_model is None:
+            found = sorted(
+                (q for q, fact in self.p.classes.items() if not fact.meta_abstract and self.is_orm_model(q)
+                 and any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(q) if c not in self.p.classes)),
+                key=lambda q: (len(self.mro(q)), q))
+            # Without one of its own, the project uses Django's: deleting it still cascades.
+            self._user_model = found[0] if found else DJANGO_USER
+        return self._user_model or None
+
+    def _declare_classes(self) -> None:
+        """Tagged (or personal-looking) fields become sources."""
+        for qual, cls in sorted(self.p.classes.items()):
+            mod = self.p.class_module[qual]
+            if cls.retention is not None and not RETENTION.match(cls.retention):
+                self.bad_tags.append((mod.path, cls.line, f"retention {cls.retention!r} of {cls.name} is not a "
+                                                          f"period like 30d, 12w, 6m or 7y"))
+            for name, fld in cls.fields.items():
+                node = f"f|{qual}|{name}"
+                self.g.add_node(node)
+                cats = self.config_fields.get(f"{qual}.{name}")
+                inferred = False
+                how = "config" if cats else fld.tag
+                if not cats and fld.categories:
+                    cats = tuple(self._category(c, mod, fld.line) for c in fld.categories)
+                    cats = tuple(c for c in cats if c)
+                if not cats and self.infer and not fld.relation and is_field(fld):
+                    cat = self.pack.infer_name(name)
+                    if cat and fld.choices and self.pack.is_under(cat, FREE_TEXT_CATEGORIES):
+                        cat = None  # name = CharField(choices=BACKENDS): one of the code's own values
+                    if cat and self._evidence_against_name(cls, fld):
+                        cat = None
+                    if cat:
+                        cats, inferred, how = (cat,), True, "name"
+                if cats:
+                    self.field_categories[(qual, name)] = (cats, inferred)
+                    self.sources[node] = {
+                        "categories": cats, "label": f"{cls.name}.{name}", "inferred": inferred,
+                        "path": mod.path, "line": fld.line, "col": fld.col, "how": how, "class": qual,
+                    }
+        self._geocodes()
+        self._service_credentials()
+
+    def _evidence_against_name(self, cls: ClassFact, fld) -> bool:
+        """What the code says about a field outweighs what its name suggests: a help text about
+        the business, a value of a project class (`credit_card_info: CreditCardInfo` holds
+        what that class holds), or a settings class of the shop's own."""
+        if self.pack.describes_business_data(fld.described) or self.pack.is_settings_class(cls.name):
+            return True
+        if self._copies_business_column(cls, fld.name):
+            return True
+        for ref in (fld.value_type, fld.type_ref):
+            if ref is not None:
+                target = self.resolve(ref)
+                if target.startswith("q|") and target[2:] in self.p.classes:
+                    return True
+        return False
+
+    def _copies_business_column(self, cls: ClassFact, name: str) -> bool:
+        """``Order.tax_number`` beside ``billing_address``: a column that keeps a copy of the
+        same-named column of a related model shares that column's evidence."""
+        for owner in self.mro(cls.qual):
+            fact = self.p.classes.get(owner)
+            for other in (fact.fields.values() if fact is not None else ()):
+                if not other.relation or other.type_ref is None:
+                    continue
+                target = self.model_class(other.type_ref)
+                if target is None or target == cls.qual:
+                    continue
+                for c in self.mro(target):
+                    related = self.p.classes.get(c)
+                    copied = related.fields.get(name) if related is not None else None
+                    if copied is not None and self.pack.describes_business_data(copied.described):
+                        return True
+        return False
+
+    def _geocodes(self) -> None:
+        """Latitude and longitude inferred on a class that holds a postal address are the
+        address's geocode (typed, not tracked): contact.address, not passive location."""
+        location = "user.location"
+        for (qual, name), (cats, inferred) in list(self.field_categories.items()):
+            if not inferred or not all(self.pack.is_under(c, [location]) for c in cats):
+                continue
+            if any(self.pack.is_under(c, ["user.contact.address"])
+                   for other in self.mro(qual) for (owner, _), (other_cats, _) in self.field_categories.items()
+                   if owner == other for c in other_cats):
+                geocode = ("user.contact.address",)
+                self.field_categories[(qual, name)] = (geocode, True)
+                self.sources[f"f|{qual}|{name}"]["categories"] = geocode
+
+    def _service_credentials(self) -> None:
+        """A password or secret inferred on a class with no other personal data and no
+        relation to a person (a payment gateway's key, an OAuth app's secret) is the shop's
+        credential for a service, not a user's: it infers nothing."""
+        credentials = self.pack.info.credentials
+        by_class: dict[str, list] = defaultdict(list)
+        for (qual, name), (cats, inferred) in self.field_categories.items():
+            by_class[qual].append((name, cats, inferred))
+        user = self.user_model()
+        for qual, fields in sorted(by_class.items()):
+            if not all(inferred and all(self.pack.is_under(c, credentials) for c in cats)
+                       for _, cats, inferred in fields):
+                continue
+            if qual == user or any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(qual)):
+                continue
+            if any(self._relates_to_person(qual, fld) for c in self.mro(qual) if c in self.p.classes
+                   for fld in self.p.classes[c].fields.values()):
+                continue
+            for name, _, _ in fields:
+                del self.field_categories[(qual, name)]
+                del self.sources[f"f|{qual}|{name}"]
+
+    def _relates_to_person(self, qual: str, fld) -> bool:
+        if not fld.relation or fld.type_ref is None:
+            return False
+        target = self.model_class(fld.type_ref)
+        if target is None:
+            return False
+        return target == self.user_model() or any(
+            owner == c and not all(self.pack.is_under(cat, self.pack.info.credentials) for cat in cats)
+            for c in self.mro(target) for (owner, _), (cats, _) in self.field_categories.items())
+
+    def _category(self, raw: str, mod: ModuleFacts, line: int) -> str | None:
+        try:
+            return self.pack.normalize_category(raw)
+        except ConfigError as exc:  # the engine stops with it: a configuration error
+            self.bad_tags.append((mod.path, line, f"`# pii:` tag: {exc}"))
+            return None

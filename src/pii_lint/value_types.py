@@ -1,0 +1,343 @@
+"""The class of a value: annotations, constructors, ORM look-ups and managers, factories,
+return values, parameters whose direct callers agree, request-bound users; and which
+function a call reaches."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .facts import CallFact, FunctionFact
+from .packs import normalize_identifier
+from .idioms import INTRA, ORM_CHAIN, CLASS_BUILDERS, FETCHERS, IDENTIFIERS, REQUEST_HOLDERS, TASK_QUEUERS, NO_DATA_METHODS, BINDERS
+
+
+def bind_arguments(fn: FunctionFact, call: CallFact, receiver_bound: bool):
+    """Which arguments of ``call`` each parameter of ``fn`` receives, as Python binds them,
+    and the (parameter, ref) pairs that came through ``**mapping`` (``splat``). A keyword
+    argument that lands in ``**kwargs`` is recorded in ``splat`` as (parameter, ref, keyword)."""
+    params = list(fn.params)
+    bound: dict[str, list] = defaultdict(list)
+    splat: set[tuple[str, tuple]] = set()
+    offset = 0
+    if receiver_bound and params:
+        if call.receiver is not None:
+            bound[params[0]].append(call.receiver)
+        offset = 1
+    positional = params[:fn.positional]  # keyword-only ones take no position
+    named = [p for p in params if not p.startswith("*")]
+    star = next((p[1:] for p in params if p.startswith("*") and not p.startswith("**")), None)
+    dstar = next((p[2:] for p in params if p.startswith("**")), None)
+    for key, refs in call.args:
+        if isinstance(key, int):
+            idx = key + offset
+            if idx < len(positional):
+                bound[positional[idx]].extend(refs)
+            elif star:
+                bound[star].extend(refs)
+        elif key == "*":
+            for p in positional[offset:]:
+                bound[p].extend(refs)
+            if star:
+                bound[star].extend(refs)
+        elif key == "**":
+            for p in named[offset:]:
+                bound[p].extend(refs)
+                splat.update((p, r) for r in refs)
+            if dstar:
+                bound[dstar].extend(refs)
+        elif key in named:
+            bound[key].extend(refs)
+        elif dstar:
+            bound[dstar].extend(refs)
+            splat.update((dstar, r, key) for r in refs)
+    return bound, splat
+
+
+def _param_names(fn: FunctionFact) -> set[str]:
+    """Parameter names as the function's body sees them (``args`` for ``*args``)."""
+    return {p.lstrip("*") for p in fn.params}
+
+
+class ValueTypes:
+    """Types of values and callees of calls. Mixed into GraphBuilder, whose state it reads."""
+
+    def _index_direct_calls(self) -> None:
+        """Arguments of calls whose callee is known without knowing any value's class
+        (``f(x)``, ``module.f(x)``, ``self.m(x)``), by parameter: what parameter types are
+        inferred from."""
+        for mod in self.p.modules.values():
+            for call in mod.calls:
+                func = call.func
+                if func is None or not self._static_callee(func):
+                    continue
+                target = self.resolve(func)
+                if not target.startswith("q|") or target[2:] not in self.p.functions:
+                    continue
+                scope = target[2:]
+                receiver_bound = self._is_bound_call(call, scope)
+                bound, splat = bind_arguments(self.p.functions[scope], call, receiver_bound)
+                self._bindings[(call.id, scope, receiver_bound)] = (bound, splat)
+                for param, refs in bound.items():
+                    self._arguments[f"v|{scope}|{param}"].extend(refs)
+
+    def _static_callee(self, func) -> bool:
+        """``f``, ``module.f``, ``Class.m`` or ``self.m``: resolving it needs no value's class."""
+        if func[0] in ("f", "k"):
+            return True
+        root = func
+        while root[0] == "a":
+            root = root[1]
+        return root[0] == "n" and self.resolve(root).startswith("q|")
+
+    def attr_of(self, base: str, attr: str) -> str:
+        """The node (or qualified name) of ``base.attr``."""
+        if base.startswith("q|"):
+            qual = base[2:]
+            if qual in self.p.classes:
+                member = self.class_member(qual, attr)
+                if member:
+                    return member
+            if qual in self.p.modules or qual in self.p.classes:
+                return self.resolve_qual(f"{qual}.{attr}")
+            return f"q|{qual}.{attr}"
+        if attr == "__dict__":
+            return base
+        t = self.type_of(base)
+        if t is not None and t in self.p.classes:
+            member = self.class_member(t, attr)
+            if member:
+                return member
+            if self._is_record_class(t):
+                node = f"a|{base}|{attr}"
+                self.g.add_node(node)  # a record's non-personal attribute (customer.pk): nothing flows
+                return node
+        node = f"a|{base}|{attr}"
+        if attr in IDENTIFIERS:
+            self.g.add_node(node)  # x.id, x.pk: a record's key, not its personal data
+            return node
+        if node not in self.g or not self.g.pred[node]:
+            self.add_edge(base, node, INTRA, f"read .{attr}", None, op=f"attr:{attr}")
+            if self.infer and self.pack.infer_name(attr):
+                self._inferred_attrs.append((node, attr))
+        return node
+
+    def is_personal_field(self, cls: str, attr: str) -> bool:
+        return any((c, attr) in self.field_categories for c in self.mro(cls))
+
+    def _is_record_class(self, cls: str) -> bool:
+        cached = self._record_class_cache.get(cls)
+        if cached is None:
+            cached = any((c, f) in self.field_categories for c in self.mro(cls)
+                         for f in (self.p.classes[c].fields if c in self.p.classes else ()))
+            self._record_class_cache[cls] = cached
+        return cached
+
+    def type_of(self, node: str) -> str | None:
+        if node.startswith("c|"):
+            return self.call_type(node[2:])
+        if node in self._types:
+            return self._types[node]
+        self._types[node] = None  # cycle guard
+        t = self._type_of(node)
+        self._types[node] = t
+        return t
+
+    def _type_of(self, node: str) -> str | None:
+        if node.startswith("q|"):
+            return None
+        for texpr in self._type_facts.get(node, ()):
+            t = self._type_from(texpr)
+            if t:
+                return t
+        if node in self._arguments:
+            # An unannotated parameter: the class every direct caller passes, if they agree.
+            types = {self.type_of(self.resolve(ref)) for ref in self._arguments[node]}
+            if len(types) == 1:
+                (t,) = types
+                if t in self.p.classes:
+                    return t
+        if node.startswith("f|"):
+            _, cls, attr = node.split("|", 2)
+            for c in self.mro(cls):
+                fact = self.p.classes.get(c)
+                if fact and attr in fact.fields and fact.fields[attr].type_ref is not None:
+                    fld = fact.fields[attr]
+                    if fld.relation:
+                        return self.model_class(fld.type_ref)
+                    target = self.resolve(fld.type_ref)
+                    if target.startswith("q|"):
+                        return target[2:]
+        if node.startswith("a|") and node.endswith("|user"):
+            holder = node[2:-len("|user")].rsplit("|", 1)[-1].split("#", 1)[0]
+            if holder in REQUEST_HOLDERS:
+                return self.user_model()
+        if node[:2] in ("v|", "a|", "f|"):
+            # A receiver named like a logger (log, self.logger, LOG) is one; `log#2` is a value of log.
+            if self.pack.is_logger_name(node.rsplit("|", 1)[-1].split("#", 1)[0]):
+                return "logging.Logger"
+        if node.startswith("r|"):
+            fn = self.p.functions.get(node[2:])
+            if fn is not None and fn.returns is not None:
+                target = self.resolve(fn.returns)
+                if target.startswith("q|"):
+                    return target[2:]
+        return None
+
+    def _type_from(self, texpr) -> str | None:
+        kind, ref = texpr
+        if kind == "ann":
+            target = self.resolve(ref)
+            return target[2:] if target.startswith("q|") else None
+        if ref[0] == "c":
+            return self.call_type(ref[1])
+        target = self.resolve(ref)
+        if target.startswith("q|") and ref[0] == "n" and target[2:] not in self.p.classes \
+                and target[2:] not in self.p.functions and target[2:] not in self.p.modules:
+            # client = stripe; return stripe: a library module (or class) handed over as a value.
+            return target[2:]
+        return self.type_of(target)
+
+    def call_type(self, call_id: str) -> str | None:
+        node = f"c|{call_id}"
+        if node in self._types:
+            return self._types[node]
+        self._types[node] = None
+        call = self._calls_by_id.get(call_id)
+        t = self._call_type(call) if call is not None else None
+        self._types[node] = t
+        return t
+
+    def _call_type(self, call: CallFact) -> str | None:
+        target = self.resolve(call.func) if call.func is not None else None
+        if target is None:
+            return None
+        if target.startswith("q|"):
+            qual = target[2:]
+            if qual in self.p.classes:
+                return qual
+            fn = self.p.functions.get(qual)
+            if fn is not None:
+                if fn.returns is not None:
+                    r = self.resolve(fn.returns)
+                    if r.startswith("q|"):
+                        return r[2:]
+                return self.type_of(f"r|{qual}")
+            head, _, method = qual.rpartition(".")
+            # Customer.objects.get(), Customer.model_validate(), session.get(Customer, 1)
+            owner = head[: -len(".objects")] if head.endswith(".objects") else head
+            if owner in self.p.classes and (method in ORM_CHAIN or method in CLASS_BUILDERS or head != owner):
+                return owner
+            if method in FETCHERS and call.args:
+                first = self._first_arg_class(call)
+                if first:
+                    return first
+            factory = self.pack.factory_type(qual)
+            if factory:
+                return factory
+            return None
+        # A method called on a value.
+        if call.func[0] == "a":
+            base = self.resolve(call.func[1])
+            method = call.func[2]
+            base_type = self.type_of(base) if not base.startswith("q|") else None
+            if base.startswith("q|"):
+                base_type = None
+            if base.startswith("f|"):
+                owner = self._manager_owner(base)
+                if owner is not None and method not in NO_DATA_METHODS:
+                    return owner  # Checkout.objects.for_user(...): a custom manager's queryset
+            if base_type and base_type in self.p.classes and method in ORM_CHAIN:
+                return base_type
+            if base_type and method in BINDERS:
+                return base_type
+            if base_type:
+                factory = self.pack.factory_type(f"{base_type}.{method}")
+                if factory:
+                    return factory
+            if method in FETCHERS and call.args:
+                return self._first_arg_class(call)
+        return None
+
+    def _manager_owner(self, node: str) -> str | None:
+        """The model whose records ``Model.objects`` (a manager the class declares) queries."""
+        _, cls, attr = node.split("|", 2)
+        for c in self.mro(cls):
+            fact = self.p.classes.get(c)
+            if fact is not None and attr in fact.fields:
+                fld = fact.fields[attr]
+                return cls if fld.manager or attr == "objects" else None
+        return None
+
+    def _first_arg_class(self, call: CallFact) -> str | None:
+        for key, refs in call.args:
+            if key == 0 and len(refs) == 1:
+                target = self.resolve(refs[0])
+                if target.startswith("q|") and target[2:] in self.p.classes:
+                    return target[2:]
+        return None
+
+    def callee(self, call: CallFact) -> tuple[str, str]:
+        """("project", scope) | ("class", qual) | ("ext", qualified name) | ("unknown", display)."""
+        func = call.func
+        if func is None:
+            return ("unknown", call.display)
+        if func[0] == "n" and func[1] == "":
+            return ("ext", func[2])
+        target = self.resolve(func)
+        if target.startswith("q|"):
+            qual = target[2:]
+            if qual in self.p.functions:
+                return ("project", qual)
+            if qual in self.p.classes:
+                return ("class", qual)
+            head, _, method = qual.rpartition(".")
+            if method in TASK_QUEUERS and head in self.p.functions:
+                return ("task", head)
+            return ("ext", qual)
+        if func[0] == "a":
+            base = self.resolve(func[1])
+            t = self.type_of(base) if not base.startswith("q|") else None
+            if t:
+                # A method the project class does not define comes from its first library base
+                # (customer.save() is django.db.models.Model.save).
+                owner = next((c for c in self.mro(t) if c not in self.p.classes), t)
+                return ("ext", f"{owner}.{func[2]}")
+            # client.lists.add_list_member(): the client's type names the whole chain.
+            path = self._external_path(func[1])
+            if path:
+                return ("ext", f"{path}.{func[2]}")
+            method = self._method_by_receiver_name(func[1], func[2])
+            if method:
+                return ("project", method)
+        return ("unknown", call.display)
+
+    def _method_by_receiver_name(self, receiver, method: str) -> str | None:
+        """``context.log(...)`` on a value of unknown class: the method of the one project class
+        the receiver is named after (``Context``), if that class has it."""
+        if receiver[0] != "n":
+            return None
+        name = receiver[2].split("#", 1)[0]
+        if self._classes_by_snake is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for qual, fact in sorted(self.p.classes.items()):
+                index[normalize_identifier(fact.name)].append(qual)
+            self._classes_by_snake = index
+        candidates = self._classes_by_snake.get(name, ())
+        found = {m for m in (self.class_member(c, method) for c in candidates) if m and m.startswith("q|")}
+        if len(found) == 1:
+            qual = next(iter(found))[2:]
+            return qual if qual in self.p.functions else None
+        return None
+
+    def _external_path(self, ref, depth: int = 0) -> str | None:
+        """``mailchimp_marketing.Client.lists`` for ``client.lists`` when client's type is external."""
+        if depth > 8:
+            return None
+        if ref[0] == "a":
+            inner = self._external_path(ref[1], depth + 1)
+            return f"{inner}.{ref[2]}" if inner else None
+        node = self.resolve(ref)
+        if node.startswith("q|"):
+            return None
+        t = self.type_of(node)
+        return t if t and t not in self.p.classes else None
