@@ -15,18 +15,19 @@ from pii_lint.report.explain import render_explain, render_rules
 
 CODES = [
     "PII101", "PII102", "PII103", "PII201", "PII202", "PII203", "PII204", "PII205",
-    "PII301", "PII302", "PII303", "PII401", "PII900",
+    "PII206", "PII301", "PII302", "PII303", "PII401", "PII900",
 ]
 NAMES = {
     "PII101": "forbidden-category", "PII102": "credential-stored", "PII103": "untagged-personal-data",
     "PII201": "personal-data-logged", "PII202": "unminimized-payload", "PII203": "undeclared-recipient",
-    "PII204": "marketing-without-consent", "PII205": "identity-linkage", "PII301": "retention-unhandled",
+    "PII204": "marketing-without-consent", "PII205": "identity-linkage", "PII206": "personal-data-in-cookie",
+    "PII301": "retention-unhandled",
     "PII302": "unencrypted-sensitive", "PII303": "bulk-export", "PII401": "no-erasure-path",
     "PII900": "unanalysable-file",
 }
 POLICY = {
     "PII101": "1.1, 1.2", "PII102": "1.2", "PII103": "1.2", "PII201": "1.4", "PII202": "1.3",
-    "PII203": "1.3", "PII204": "1.3", "PII205": "1.2", "PII301": "1.4", "PII302": "1.4",
+    "PII203": "1.3", "PII204": "1.3", "PII205": "1.2", "PII206": "1.2", "PII301": "1.4", "PII302": "1.4",
     "PII303": "1.4", "PII401": "1.5", "PII900": "-",
 }
 # Fides data uses (fideslang 3.1.4 default taxonomy) that the pack's SDK purposes may name.

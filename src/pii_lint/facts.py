@@ -911,6 +911,11 @@ class _Extractor:
             for b in base:
                 self.flow_all(refs, b, f"put in {_short(target.value)}{where}", stmt.lineno,
                               f"put:{key!r}" if isinstance(key, (str, int)) else "list")
+            holder = (_dotted(target.value) or "").rsplit(".", 1)[-1].lower()
+            if refs and len(base) == 1 and ("cookie" in holder or holder in ("session", "jar")):
+                # response.cookies[k] = v, SimpleCookie()[k] = v, flask.session[k] = v: the graph
+                # decides whether the mapping is a cookie jar.
+                self.sink_like_call(stmt, "item", refs, ctx, receiver=base[0], display=f"{_short(target.value)}[...]")
             return
         tref = self.target_ref(target, ctx, store=True)
         if tref is None:
@@ -1221,16 +1226,18 @@ class _Extractor:
                 self.maybe_infer(node, key, ("c", cid), f".{func.attr}({key!r})")
         return [("c", cid)]
 
-    def sink_like_call(self, node, display: str, refs, ctx: _Ctx, raised: Ref | None = None) -> None:
-        """A statement that behaves as a call: ``raise X(...)`` is ``raise(X(...))``."""
+    def sink_like_call(self, node, kind: str, refs, ctx: _Ctx, raised: Ref | None = None,
+                       receiver: Ref | None = None, display: str | None = None) -> None:
+        """A statement that behaves as a call: ``raise X(...)`` is ``raise(X(...))``, and
+        ``jar[k] = v`` is ``<item>(v)`` on ``jar``."""
         outer, self.cur = self.cur, ctx.scope
         cid = self.new_id(node)
         self.cur = outer
         self.f.calls.append(CallFact(
             cid, ctx.scope, node.lineno, self.col(node.lineno, node.col_offset), node.end_lineno or node.lineno,
-            self.col(node.end_lineno or node.lineno, node.end_col_offset or 0), ("n", "", f"<{display}>"), display,
-            ((0, tuple(refs)),), {}, (_NOT_LITERAL,),
-            (), (), ctx.guards, ctx.loop, None, raised,
+            self.col(node.end_lineno or node.lineno, node.end_col_offset or 0), ("n", "", f"<{kind}>"),
+            display or kind, ((0, tuple(refs)),), {}, (_NOT_LITERAL,),
+            (), (), ctx.guards, ctx.loop, receiver, raised,
         ))
 
 

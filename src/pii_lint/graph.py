@@ -324,6 +324,10 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             if not self._user_facing_error(call.raised):
                 self._sink(call, mod, "<raise>")
             return
+        if call.func == ("n", "", "<item>"):
+            if self._is_cookie_jar(call.receiver):
+                self._sink(call, mod, "<cookie-item>", self.pack.sinks_for("<cookie-item>"))
+            return
         kind, target = self.callee(call)
         result = f"c|{call.id}"
         at = (mod.path, call.line)
@@ -353,6 +357,10 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             return
         qual = target
         sinks = self.pack.sinks_for(qual) if kind == "ext" else []
+        if kind == "unknown" and "." in qual:
+            # response.set_cookie(...) on a value of unknown class: the pack's receiver-agnostic
+            # sinks (`*.set_cookie`, `*.objects.create`) still apply.
+            sinks = [s for s in self.pack.sinks_for(qual) if any(c.startswith("*.") for c in s.callee)]
         if sinks:
             self._sink(call, mod, qual, sinks)
             return
@@ -474,6 +482,17 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if init is not None:
             # Arguments go to __init__'s parameters; `self` is the new object.
             self._bind(call, mod, init, receiver_bound=True, returns=False)
+
+    def _is_cookie_jar(self, ref) -> bool:
+        """``response.cookies``, a ``SimpleCookie``, or Flask's ``session`` (a signed cookie
+        unless configured otherwise); Django's ``request.session`` is kept on the server."""
+        node = self.resolve(ref)
+        if node.startswith("q|"):
+            return self.pack.is_cookie_jar(node[2:])
+        if node.split("#", 1)[0].endswith("|cookies"):
+            return True
+        kind = self.type_of(node)
+        return bool(kind) and self.pack.is_cookie_jar(kind)
 
     def _user_facing_error(self, raised) -> bool:
         """A validation error: its message is shown to the person who typed the value."""

@@ -52,6 +52,7 @@ class PackInfo(_Strict):
     business_descriptions: list[str] = []  # regexes: a field's help text saying it is the business's data
     settings_classes: list[str] = []  # regexes: class names of the shop's own configuration
     record_reprs: dict[str, list[str]] = {}  # library base glob -> fields its default str()/repr() shows
+    cookie_jars: list[str] = []  # globs: mappings whose items are cookies (flask.session, SimpleCookie)
 
 
 class Category(_Strict):
@@ -163,6 +164,7 @@ class Pack:
         self._user_facing_globs = _GlobIndex((pattern, True) for pattern in info.user_facing_errors)
         self._business_re = re.compile(_any_regex(info.business_descriptions).pattern, re.IGNORECASE)
         self._settings_re = _any_regex(info.settings_classes)
+        self._cookie_jar_globs = _GlobIndex((pattern, True) for pattern in info.cookie_jars)
         self.infer_name = functools.lru_cache(maxsize=65536)(self._infer_name)
 
     # -- categories ---------------------------------------------------------
@@ -207,6 +209,9 @@ class Pack:
 
     def describes_business_data(self, text: str) -> bool:
         return bool(text) and bool(self._business_re.search(text))
+
+    def is_cookie_jar(self, qualname: str) -> bool:
+        return bool(self._cookie_jar_globs.match(qualname))
 
     def is_settings_class(self, name: str) -> bool:
         return bool(self._settings_re.search(name))

@@ -5,9 +5,9 @@
 
 Each corpus is checked with
 
-    pii-lint check ROOT --format json --exit-zero --no-cache --jobs 2
+    pii-lint check ROOT --format json --exit-zero --no-cache --jobs 2 --config EVERYTHING
 
-and fails the script (exit 1, every problem listed) on
+(EVERYTHING excludes nothing: test code and migrations are analysed too), and fails the script (exit 1, every problem listed) on
   - exit status 2,
   - a traceback on stderr,
   - output that is not the JSON report,
@@ -63,12 +63,20 @@ class Result:
 
 # -- checking -----------------------------------------------------------------------------
 
+def everything_config(root: Path) -> Path:
+    """A configuration that excludes nothing: robustness is about every file, test code and
+    migrations included (the default excludes leave those out)."""
+    path = root.parent / "pii-lint-everything.toml"
+    path.write_text("[tool.pii-lint]\nexclude = []\n", encoding="utf-8")
+    return path
+
+
 def python_files(root: Path) -> list[str]:
     """The files the engine analyses, as it discovers them."""
     from pii_lint.config import load_config
     from pii_lint.engine import discover
 
-    return discover(root, load_config(root).settings.excludes)
+    return discover(root, load_config(root, everything_config(root)).settings.excludes)
 
 
 def compiles(path: Path) -> tuple[bool, str]:
@@ -89,7 +97,7 @@ def check_corpus(name: str, root: Path, jobs: int) -> Result:
     result = Result(name, root)
     result.files = len(python_files(root))
     cmd = [sys.executable, "-m", "pii_lint", "check", str(root), "--format", "json", "--exit-zero", "--no-cache",
-           "--jobs", str(jobs)]
+           "--jobs", str(jobs), "--config", str(everything_config(root))]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root.parent)
     result.seconds = time.perf_counter() - t0

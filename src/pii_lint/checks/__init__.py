@@ -6,7 +6,7 @@ A check is a function ``check(ctx) -> Iterable[Finding]`` registered in ``CHECKS
 from __future__ import annotations
 
 from .context import CheckContext
-from . import outbound, pii101, pii103, pii201, pii204, pii205, pii301, pii302, pii401, pii900, storage
+from . import outbound, pii101, pii103, pii201, pii204, pii205, pii206, pii301, pii302, pii401, pii900, storage
 
 CHECKS = {
     "PII101": pii101.check,
@@ -17,6 +17,7 @@ CHECKS = {
     "PII203": outbound.check_203,
     "PII204": pii204.check,
     "PII205": pii205.check,
+    "PII206": pii206.check,
     "PII301": pii301.check,
     "PII302": pii302.check,
     "PII303": storage.check_303,
