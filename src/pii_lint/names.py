@@ -174,6 +174,8 @@ class NameResolution:
         for c in self.mro(cls):
             fact = self.p.classes.get(c)
             if fact is None:
+                if (c, attr) in self.field_categories:
+                    return f"f|{c}|{attr}"  # user.email of a model built on Django's AbstractUser
                 continue
             if attr in fact.fields or attr in fact.instance_attrs:
                 return f"f|{c}|{attr}"

@@ -103,8 +103,30 @@ class ModelSemantics:
                         "categories": cats, "label": f"{cls.name}.{name}", "inferred": inferred,
                         "path": mod.path, "line": fld.line, "col": fld.col, "how": how, "class": qual,
                     }
+        self._library_fields()
         self._geocodes()
         self._service_credentials()
+
+    def _library_fields(self) -> None:
+        """Fields a project model inherits from a library base (Django's AbstractUser brings
+        email, names, username and password): the pack lists them."""
+        known = self.pack.info.library_fields
+        for qual in sorted(self.p.classes):
+            for base in self.mro(qual):
+                fields = known.get(base) if base not in self.p.classes else None
+                if not fields:
+                    continue
+                fact, mod = self.p.classes[qual], self.p.class_module[qual]
+                for name, category in sorted(fields.items()):
+                    if (base, name) in self.field_categories:
+                        continue
+                    self.field_categories[(base, name)] = ((category,), False)
+                    node = f"f|{base}|{name}"
+                    self.g.add_node(node)
+                    self.sources[node] = {
+                        "categories": (category,), "label": f"{base.rsplit('.', 1)[-1]}.{name}", "inferred": False,
+                        "path": mod.path, "line": fact.line, "col": fact.col, "how": "library", "class": base,
+                    }
 
     def _evidence_against_name(self, cls: ClassFact, fld) -> bool:
         """What the code says about a field outweighs what its name suggests: a help text about

@@ -53,6 +53,7 @@ class PackInfo(_Strict):
     settings_classes: list[str] = []  # regexes: class names of the shop's own configuration
     record_reprs: dict[str, list[str]] = {}  # library base glob -> fields its default str()/repr() shows
     cookie_jars: list[str] = []  # globs: mappings whose items are cookies (flask.session, SimpleCookie)
+    library_fields: dict[str, dict[str, str]] = {}  # library model base -> {field: category}
 
 
 class Category(_Strict):
@@ -414,6 +415,8 @@ def _normalized(info: PackInfo, names: Names, categories: dict[str, str], folder
             raise ConfigError(f"{folder / where}: {exc}") from None
 
     lists = {name: [norm(f"pack.yaml: {name}", key) for key in getattr(info, name)] for name in CATEGORY_LISTS}
+    lists["library_fields"] = {base: {name: norm(f"pack.yaml: library_fields.{base}", key) for name, key in fields.items()}
+                               for base, fields in info.library_fields.items()}
     entries = []
     for entry in names.names:
         for pattern in entry.patterns:

@@ -109,6 +109,8 @@ class CheckContext:
         cats = ", ".join(short_category(c) for c in info["categories"])
         if info["how"] == "record":
             return f"{info['label']} holds {cats}"
+        if info["how"] == "library":
+            return f"{info['label']} holds {cats} (a field of the library's model)"
         if info["inferred"]:
             return f"{info['label']} looks like {cats} (inferred from the name)"
         return f"{info['label']} is tagged {cats}"
