@@ -65,6 +65,7 @@ class FieldFact:
     manager: bool = False  # objects = CheckoutQueryset.as_manager(): queries the class's records
     choices: bool = False  # choices=...: one of a fixed list, not free text
     kind: str = ""  # the field class called: "JSONField", "CharField"
+    related_name: str | None = None  # ForeignKey(..., related_name="orders"): the reverse accessor
 
 
 @dataclass(slots=True)
@@ -840,6 +841,8 @@ class _Extractor:
                         fact.categories, fact.tag = cats, "metadata"
                 if kw.arg == "choices":
                     fact.choices = True
+                if kw.arg == "related_name" and isinstance(_literal(kw.value), str):
+                    fact.related_name = _literal(kw.value)
                 if kw.arg == "on_delete":
                     fact.cascade = (_dotted(kw.value) or "").endswith("CASCADE")
             inner = [a for a in node.args if isinstance(a, ast.Call)]

@@ -95,6 +95,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._field_writes: list[tuple] = []  # (value, field node, module, line): obj.field = value
         self._record_class_cache: dict[str, bool] = {}
         self._classes_by_name: dict[str, list[str]] | None = None
+        self._subclasses: dict[str, list[str]] | None = None
+        self._reverse: dict[tuple[str, str], str] | None = None
         self._classes_by_snake: dict[str, list[str]] | None = None
         self._user_model: str | None = None
         self.repr_cache: dict[str, tuple | None] = {}  # class -> categories its str()/repr() shows

@@ -52,14 +52,49 @@ class ModelSemantics:
         if self._classes_by_name is None:
             by_name: dict[str, list[str]] = defaultdict(list)
             for qual, fact in sorted(self.p.classes.items()):
-                if not fact.meta_abstract:
-                    by_name[fact.name].append(qual)
+                by_name[fact.name].append(qual)
             self._classes_by_name = by_name
         candidates = self._classes_by_name.get(name, ())
-        models = [q for q in candidates if self.is_orm_model(q)] or list(candidates)
+        # A concrete model first; an abstract one (ForeignKey("BaseCustomer")) stands for its subclasses.
+        models = [q for q in candidates if self.is_orm_model(q)] or \
+            [q for q in candidates if not self.p.classes[q].meta_abstract] or list(candidates)
         if not models:
             return None
         return sorted(models, key=lambda q: (not q.rsplit(".", 1)[0].endswith(".models"), len(q), q))[0]
+
+    def subclasses(self, cls: str) -> list[str]:
+        """Project classes that have ``cls`` among their bases (itself included)."""
+        if self._subclasses is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for qual in sorted(self.p.classes):
+                for base in self.mro(qual):
+                    index[base].append(qual)
+            self._subclasses = index
+        return self._subclasses.get(cls, [cls])
+
+    def reverse_relation(self, cls: str, accessor: str) -> str | None:
+        """The model behind ``obj.<accessor>`` on a ``cls`` object when it is Django's reverse
+        side of a relation: ``related_name="orders"``, or ``<model>_set``."""
+        if self._reverse is None:
+            index: dict[tuple[str, str], str] = {}
+            for qual, fact in sorted(self.p.classes.items()):
+                for fld in fact.fields.values():
+                    if not fld.relation or fld.type_ref is None:
+                        continue
+                    target = self.model_class(fld.type_ref)
+                    if target is None:
+                        continue
+                    name = fld.related_name or f"{fact.name.lower()}_set"
+                    for sub in self.subclasses(target):
+                        for owner in self.subclasses(qual):
+                            index.setdefault((sub, name.replace("%(class)s", self.p.classes[owner].name.lower())),
+                                             owner)
+            self._reverse = index
+        for c in self.mro(cls):
+            found = self._reverse.get((c, accessor))
+            if found:
+                return found
+        return None
 
     def user_model(self) -> str | None:
         """The project's user model: a stored subclass of Django's AbstractUser or

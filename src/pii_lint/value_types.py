@@ -167,6 +167,14 @@ class ValueTypes:
                     target = self.resolve(fld.type_ref)
                     if target.startswith("q|"):
                         return target[2:]
+        if node.startswith("a|"):
+            # contact.customer_orders, order.lines: the reverse side of a relation queries its model.
+            base, _, attr = node[2:].rpartition("|")
+            owner = self.type_of(base)
+            if owner in self.p.classes:
+                related = self.reverse_relation(owner, attr)
+                if related:
+                    return related
         if node.startswith("a|") and node.endswith("|user"):
             holder = node[2:-len("|user")].rsplit("|", 1)[-1].split("#", 1)[0]
             if holder in REQUEST_HOLDERS:

@@ -20,8 +20,8 @@ def erasable(builder, models) -> set[str]:
             if cls in done:
                 continue
             for _, fld in field_facts(builder, cls):
-                if fld.relation and fld.cascade and fld.type_ref is not None \
-                        and builder.model_class(fld.type_ref) in done:
+                target = builder.model_class(fld.type_ref) if fld.relation and fld.cascade and fld.type_ref else None
+                if target is not None and any(sub in done for sub in builder.subclasses(target)):
                     done.add(cls)
                     changed = True
                     break
