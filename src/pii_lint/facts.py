@@ -515,7 +515,9 @@ class _Extractor:
         """``assert isinstance(order, Order)``: from here on, ``order`` is an Order."""
         self.expr(node.test, ctx)
         if node.msg is not None:
-            self.expr(node.msg, ctx)
+            refs = self.expr(node.msg, ctx)
+            if refs:  # assert ok, f"bad {email}": the message of an AssertionError
+                self.sink_like_call(node, "raise", refs, ctx)
         test = node.test
         if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" \
                 and len(test.args) == 2 and isinstance(test.args[0], ast.Name) \

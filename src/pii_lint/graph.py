@@ -19,7 +19,7 @@ import networkx as nx
 
 from . import erasure
 from .facts import CallFact, ClassFact, FunctionFact, ModuleFacts
-from .idioms import CALL, INTRA, KEY_READERS, NO_DATA_METHODS, RETURN, SERIALISERS, STRINGIFIERS
+from .idioms import ANSWERS, CALL, INTRA, KEY_READERS, NO_DATA_METHODS, RETURN, SERIALISERS, STRINGIFIERS
 from .names import NameResolution
 from .orm import ModelSemantics
 from .value_types import ValueTypes, _param_names, bind_arguments
@@ -389,6 +389,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 return
         if call.func is not None and call.func[0] == "a" and call.func[2] in NO_DATA_METHODS:
             return
+        if ANSWERS.match(call.display.rsplit(".", 1)[-1]):
+            return  # is_valid(email), email.endswith("@x"): a yes or no, not the data
         if self.call_type(call.id) in self.p.classes:
             # Customer.objects.get(user=u): the arguments select the record; the result is
             # the record (it carries its own fields), not the arguments.
@@ -560,6 +562,14 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             if fields:
                 record_classes[cls] = fields
         self.record_classes = record_classes
+        for cls in sorted(record_classes):
+            # `self` in a record's own methods is the record: logger.info("saved %s", self).
+            fact = self.p.classes[cls]
+            for scope in sorted(fact.methods.values()):
+                fn = self.p.functions.get(scope)
+                if fn is not None and fn.kind == "method" and fn.params:
+                    self.add_edge(f"rec|{cls}", f"v|{scope}|{fn.params[0]}", INTRA,
+                                  f"holds a {fact.name} record", None)
         for cls, fields in record_classes.items():
             cats = tuple(sorted({c for _, cs, _ in fields for c in cs}))
             node = f"rec|{cls}"

@@ -3,6 +3,8 @@ loaders, request-bound users, methods that give nothing back, serialisers. Edge 
 
 from __future__ import annotations
 
+import re
+
 INTRA, CALL, RETURN, SUMMARY = "intra", "call", "return", "summary"
 
 ORM_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django.contrib.auth.models.AbstractUser",
@@ -27,6 +29,8 @@ KEY_READERS = frozenset({"get", "pop", "setdefault", "getlist"})
 CLASS_LOADERS = frozenset({"get_model", "get_class", "get_classes"})
 # Categories of free text a field with `choices=` cannot hold.
 FREE_TEXT_CATEGORIES = ["user.name", "user.contact", "user.government_id", "user.financial", "user.authorization"]
+# Field classes that hold a yes/no, whatever their name says (`preset_password`, `ticket_on_email`).
+FLAG_FIELDS = frozenset({"BooleanField", "NullBooleanField", "Boolean"})
 DJANGO_USER = "django.contrib.auth.models.User"
 # Library bases of a user model.
 USER_BASES = frozenset({"AbstractUser", "AbstractBaseUser"})
@@ -37,6 +41,9 @@ REQUEST_HOLDERS = frozenset({"request", "context", "g", "state", "scope", "req"}
 TASK_QUEUERS = frozenset({"delay", "apply_async", "s", "si", "signature"})
 # Methods whose result is a count or a flag, not the data they touch.
 NO_DATA_METHODS = frozenset({"delete", "count", "exists", "update", "save", "full_clean", "clear", "keys"})
+# Calls whose result is a yes or no about their arguments, not the arguments.
+ANSWERS = re.compile(r"^(?:is|has|can|should|check|validate|verify|exists|contains)(?:_\w+)?$|"
+                     r"^(?:startswith|endswith|isdigit|isalpha|isalnum|isnumeric|isdecimal|isspace|islower|isupper)$")
 # Calls that turn an object into text: str() or repr() of a record.
 STRINGIFIERS = frozenset({"str", "repr", "format", "format_map", "join", "force_text", "force_str", "smart_str",
                           "pformat", "saferepr"})

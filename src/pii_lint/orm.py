@@ -9,7 +9,7 @@ from collections import defaultdict
 from .config import RETENTION
 from .errors import ConfigError
 from .facts import ClassFact, ModuleFacts
-from .idioms import ORM_BASES, FREE_TEXT_CATEGORIES, DJANGO_USER, USER_BASES
+from .idioms import FLAG_FIELDS, ORM_BASES, FREE_TEXT_CATEGORIES, DJANGO_USER, USER_BASES
 
 
 def is_field(fld) -> bool:
@@ -126,8 +126,8 @@ class ModelSemantics:
                     cats = tuple(c for c in cats if c)
                 if not cats and self.infer and not fld.relation and is_field(fld):
                     cat = self.pack.infer_name(name)
-                    if cat and fld.choices and self.pack.is_under(cat, FREE_TEXT_CATEGORIES):
-                        cat = None  # name = CharField(choices=BACKENDS): one of the code's own values
+                    if cat and (fld.choices or fld.kind in FLAG_FIELDS) and self.pack.is_under(cat, FREE_TEXT_CATEGORIES):
+                        cat = None  # name = CharField(choices=BACKENDS), send_password = BooleanField(): not the data
                     if cat and self._evidence_against_name(cls, fld):
                         cat = None
                     if cat:
