@@ -139,6 +139,7 @@ class ModelSemantics:
                         "path": mod.path, "line": fld.line, "col": fld.col, "how": how, "class": qual,
                     }
         self._library_fields()
+        self._history_classes()
         self._geocodes()
         self._service_credentials()
 
@@ -161,6 +162,32 @@ class ModelSemantics:
                     self.sources[node] = {
                         "categories": (category,), "label": f"{base.rsplit('.', 1)[-1]}.{name}", "inferred": False,
                         "path": mod.path, "line": fact.line, "col": fact.col, "how": "library", "class": base,
+                    }
+
+    def _history_classes(self) -> None:
+        """A stored model named for what people do (``UserSearch``, ``UserProductView``) whose
+        rows point to a person keeps that person's history: its link to them is the history."""
+        if not self.infer:
+            return
+        user = self.user_model()
+        persons = {cls for cls, _ in self.field_categories}  # classes with personal fields
+        for qual, fact in sorted(self.p.classes.items()):
+            category = self.pack.history_category(fact.name)
+            if category is None or not self.is_orm_model(qual):
+                continue
+            for owner in self.mro(qual):
+                other = self.p.classes.get(owner)
+                for fld in (other.fields.values() if other is not None else ()):
+                    if not fld.relation or fld.type_ref is None or (owner, fld.name) in self.field_categories:
+                        continue
+                    target = self.model_class(fld.type_ref)
+                    if target is None or not (target == user or any(c in persons for c in self.subclasses(target))):
+                        continue
+                    self.field_categories[(owner, fld.name)] = ((category,), True)
+                    mod = self.p.class_module[owner]
+                    self.sources[f"f|{owner}|{fld.name}"] = {
+                        "categories": (category,), "label": f"{other.name}.{fld.name}", "inferred": True,
+                        "path": mod.path, "line": fld.line, "col": fld.col, "how": "name", "class": owner,
                     }
 
     def _evidence_against_name(self, cls: ClassFact, fld) -> bool:

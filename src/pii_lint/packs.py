@@ -35,6 +35,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class NamePattern(_Strict):
+    category: str
+    patterns: list[str]
+
+
 class PackInfo(_Strict):
     name: str
     description: str = ""
@@ -54,6 +59,7 @@ class PackInfo(_Strict):
     record_reprs: dict[str, list[str]] = {}  # library base glob -> fields its default str()/repr() shows
     cookie_jars: list[str] = []  # globs: mappings whose items are cookies (flask.session, SimpleCookie)
     library_fields: dict[str, dict[str, str]] = {}  # library model base -> {field: category}
+    history_classes: list[NamePattern] = []  # class names of rows that record what a person did
 
 
 class Category(_Strict):
@@ -63,11 +69,6 @@ class Category(_Strict):
 
 class Taxonomy(_Strict):
     categories: list[Category]
-
-
-class NamePattern(_Strict):
-    category: str
-    patterns: list[str]
 
 
 class Names(_Strict):
@@ -166,6 +167,8 @@ class Pack:
         self._business_re = re.compile(_any_regex(info.business_descriptions).pattern, re.IGNORECASE)
         self._settings_re = _any_regex(info.settings_classes)
         self._cookie_jar_globs = _GlobIndex((pattern, True) for pattern in info.cookie_jars)
+        self._history_res = [(e.category, re.compile("|".join(f"(?:{pat})" for pat in e.patterns)))
+                             for e in info.history_classes]
         self.infer_name = functools.lru_cache(maxsize=65536)(self._infer_name)
 
     # -- categories ---------------------------------------------------------
@@ -210,6 +213,11 @@ class Pack:
 
     def describes_business_data(self, text: str) -> bool:
         return bool(text) and bool(self._business_re.search(text))
+
+    def history_category(self, class_name: str) -> str | None:
+        """``UserSearch`` -> behavior.search_history: a class whose rows record what someone did."""
+        norm = normalize_identifier(class_name)
+        return next((category for category, regex in self._history_res if regex.search(norm)), None)
 
     def is_cookie_jar(self, qualname: str) -> bool:
         return bool(self._cookie_jar_globs.match(qualname))
@@ -415,6 +423,8 @@ def _normalized(info: PackInfo, names: Names, categories: dict[str, str], folder
             raise ConfigError(f"{folder / where}: {exc}") from None
 
     lists = {name: [norm(f"pack.yaml: {name}", key) for key in getattr(info, name)] for name in CATEGORY_LISTS}
+    lists["history_classes"] = [NamePattern(category=norm("pack.yaml: history_classes", e.category),
+                                            patterns=e.patterns) for e in info.history_classes]
     lists["library_fields"] = {base: {name: norm(f"pack.yaml: library_fields.{base}", key) for name, key in fields.items()}
                                for base, fields in info.library_fields.items()}
     entries = []

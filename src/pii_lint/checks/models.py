@@ -28,7 +28,8 @@ def payload_fields(builder, flows) -> dict[str, list]:
         if not builder.is_orm_model(cls):
             continue
         for owner, fld in field_facts(builder, cls):
-            if fld.kind not in PAYLOAD_FIELDS or (owner, fld.name) in builder.field_categories:
+            payload = fld.kind in PAYLOAD_FIELDS or fld.kind.endswith("JSONField")  # TaggedJSONField too
+            if not payload or (owner, fld.name) in builder.field_categories:
                 continue
             nodes = [f"f|{owner}|{fld.name}"] + builder.stored_writes.get((cls, fld.name), [])
             cats = sorted({c for node in nodes for source in flows.reaching(node, "PII301")
