@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 from collections import deque
 
-from .idioms import CALL, INTRA, RETURN, SUMMARY
+from .idioms import CALL, CONTAINERS, INTRA, RETURN, SERIALISED_ATTRS, SUMMARY
 
 REPR_METHODS = ("__str__", "__repr__")
 
@@ -23,6 +23,8 @@ def revealed(flows, source_info: dict, path: list) -> tuple[str, ...]:
     read from it, all of them once serialised, its repr once formatted or logged as is, and
     nothing once it went into arithmetic (a price computed from an order line)."""
     how, found = follow(flows, source_info, path)
+    if how == "derived":
+        return found
     if how in ("object", "repr"):
         shown = shown_by_repr(flows.b, found)
         return tuple(source_info["categories"]) if shown is None else shown
@@ -31,19 +33,24 @@ def revealed(flows, source_info: dict, path: list) -> tuple[str, ...]:
 
 def follow(flows, source_info: dict, path: list):
     """What of a record is left at the end of ``path``: ("whole", categories) serialised or
-    given to code we cannot see into; ("fields", categories) some fields read from it;
+    given to code we cannot see into; ("derived", categories) built by a helper that was given
+    it among other things; ("fields", categories) some fields read from it;
     ("gone", ()) arithmetic; ("repr", class) formatted into text; ("object", class) as is."""
     builder = flows.b
     cls = source_info["class"]
     whole = tuple(source_info["categories"])
     made_from = False  # went through a helper that builds something from the whole object
+    pending: list[frozenset] = []  # keys of the dict entries the record was put in, innermost last
     for _, data in path:
         if not data:
             continue
         if data.get("k") == SUMMARY:
             how, read = flows.summary_effect(data["callee"], data["param"])
-            if how in ("same", "put"):
-                continue  # the helper returns the object itself, or a dict holding it
+            if how == "same":
+                continue  # the helper returns the object itself
+            if how == "put":
+                pending.append(read)  # ... or a dict holding it under those keys
+                continue
             if how == "unknown":
                 fn = builder.p.functions.get(data["callee"])
                 if fn is not None and fn.kind == "method" and fn.params and fn.params[0] == data["param"]:
@@ -61,20 +68,36 @@ def follow(flows, source_info: dict, path: list):
             return "repr", cls
         if op == "arith":
             return "gone", ()
+        if op.startswith("put:"):
+            pending.append(frozenset({op[4:]}))
+            continue
+        if op.startswith("read:") and pending:
+            pending.pop()  # the entry the record was put under: the record again
+            continue
         if op.startswith("attr:") or op.startswith("read:'"):
             if made_from == "argument":
                 return "gone", ()  # an entry of what a helper made with the record, not a field of it
             name = op[5:] if op.startswith("attr:") else op[6:-1]
+            if name in SERIALISED_ATTRS:
+                return "whole", whole  # CustomerSerializer(customer).data
             cats = _field_categories(builder, cls, name)
             if cats:
                 return "fields", cats  # customer.email: that field, not the record
             target = _relation_target(builder, cls, name)
+            if target is None and not _is_field(builder, cls, name):
+                # A property or method (order.total, customer.full_address): what its name says.
+                said = builder.pack.infer_name(name) if builder.infer else None
+                return ("fields", (said,)) if said else ("gone", ())
             if target is None or target not in builder.record_classes:
-                return "whole", whole  # a method or property of unknown result: as far as we can tell, all of it
+                return "gone", ()  # a relation to a class with nothing personal
             cls = target
             continue
         if data.get("k") == INTRA and not op and data.get("d", "").startswith("passed through "):
+            if data["d"][len("passed through "):-2] in CONTAINERS:
+                continue  # list(payloads), sorted(rows): the same items
             return "whole", whole  # a library call given the object: what it makes of it is not known
+    if made_from == "argument":
+        return "derived", whole  # built by a helper from the record and other things: maybe all of it
     return ("whole", whole) if made_from else ("object", cls)
 
 

@@ -3,7 +3,7 @@ call or SDK sends, and to whom."""
 
 from __future__ import annotations
 
-from ..reprs import follow
+from ..reprs import follow, revealed
 from .context import short_category
 from .recipients import destination
 
@@ -19,7 +19,7 @@ def check_202(ctx):
                 # Fields picked from a record (generate_request_data) are not the whole record.
                 how, found = follow(ctx.flows, info, path)
                 whole = how in ("whole", "object")
-                categories = categories if whole else found if how == "fields" else ()
+                categories = categories if whole else found if how in ("fields", "derived") else ()
             if not dest.declared:
                 # Any third party: a whole record is more than any service needs.
                 if whole:
@@ -51,9 +51,16 @@ def check_203(ctx):
         if dest.declared:
             continue
         where = dest.name or "a host that cannot be resolved"
-        found = ctx.grouped(sink, "PII203")
+        found = ctx.grouped(sink, "PII203", shown=lambda source, path: _sent(ctx, source, path))
         if found is not None:
             source, path, categories, more = found
             yield ctx.flow_finding("PII203", sink, source, path,
                                    f"{ctx.what(source)}{more} sent to {where}, which no declared recipient covers",
                                    categories=categories)
+
+
+def _sent(ctx, source: str, path) -> tuple[str, ...]:
+    """What a payload holds of a source: of a record, the fields read from it, its repr once
+    formatted (`str(order_line)`), or all of it."""
+    info = ctx.sources[source]
+    return revealed(ctx.flows, info, path) if info["how"] == "record" else tuple(info["categories"])
