@@ -899,9 +899,21 @@ class _Extractor:
     def assign(self, target, refs, value, ctx: _Ctx, stmt, tags, desc: str = "assigned to") -> None:
         if isinstance(target, (ast.Tuple, ast.List)):
             values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) else None
+            whole = refs
+            if values is None and refs and desc == "element of":
+                whole = self.temp(target, refs, "element of", "each")
+            star = next((i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)), None)
             for i, elt in enumerate(target.elts):
-                sub_refs = self.expr(values[i], ctx) if values is not None else refs
-                self.assign(elt, sub_refs, values[i] if values is not None else None, ctx, stmt, tags, desc)
+                if values is not None:
+                    sub_refs = self.expr(values[i], ctx)
+                elif whole:
+                    # field, value = pair: each name gets its position (after a *rest, any).
+                    key = f"read:{i!r}" if star is None or i < star else "read:?"
+                    sub_refs = self.temp(elt, whole, f"item {i} of the tuple", key)
+                else:
+                    sub_refs = whole
+                sub_desc = desc if values is not None or not whole else "assigned to"
+                self.assign(elt, sub_refs, values[i] if values is not None else None, ctx, stmt, tags, sub_desc)
             if refs and target.elts and _returns_pair(value):
                 # obj, created = Model.objects.get_or_create(...)
                 first = self.target_ref(target.elts[0], ctx)
@@ -1090,7 +1102,13 @@ class _Extractor:
         return self._container(node, ctx, node.elts, "put in a list")
 
     def e_Tuple(self, node, ctx):
-        return self._container(node, ctx, node.elts, "put in a tuple")
+        """Each item under its position: ``(field, value)[0]`` is the field, not the value."""
+        if any(isinstance(e, ast.Starred) for e in node.elts):
+            return self._container(node, ctx, node.elts, "put in a tuple")
+        t = ("t", self.new_id(node))
+        for i, e in enumerate(node.elts):
+            self.flow_all(self.expr(e, ctx), t, "put in a tuple", node.lineno, f"put:{i!r}")
+        return [t]
 
     def e_Set(self, node, ctx):
         return self._container(node, ctx, node.elts, "put in a set")

@@ -32,6 +32,41 @@ def closure(starts, neighbours) -> set[str]:
     return seen
 
 
+ANY_KEY = None  # a container of unknown layout
+WRAPPING = frozenset({"passed through enumerate()", "passed through zip()", "passed through itertools.zip_longest()"})
+
+
+class Entries:
+    """The keys a value was put under on its way, innermost last: reading a key gives the
+    value back only if it is the key it was put under (``{"email": e, "id": 1}["id"]``
+    carries no email; ``(email, name)[1]`` no email either)."""
+
+    __slots__ = ("stack",)
+
+    def __init__(self) -> None:
+        self.stack: list[frozenset | None] = []
+
+    def step(self, data: dict) -> bool | None:
+        """Take one edge: True/False when it reads an entry (the right one or not), None else."""
+        op = data.get("op") or ""
+        if op.startswith("put:"):
+            self.stack.append(frozenset({op[4:]}))  # keys as their repr: 'email', 0
+        elif op.startswith("read:"):
+            if not self.stack:
+                return None
+            keys = self.stack.pop()
+            return keys is ANY_KEY or op == "read:?" or op[5:] in keys
+        elif not op and data.get("d", "") in WRAPPING:
+            self.stack.append(ANY_KEY)  # enumerate(rows), zip(a, b): each item now sits in a pair
+        return None
+
+    def put(self, keys: frozenset) -> None:
+        self.stack.append(keys)
+
+    def take(self) -> frozenset | None:
+        return self.stack.pop() if self.stack else ANY_KEY
+
+
 def owner(node: str) -> str | None:
     """The function scope a node belongs to, or None for project-wide nodes."""
     kind, _, rest = node.partition("|")
@@ -272,7 +307,7 @@ class FlowIndex:
         also when a helper did the putting; and an attribute read from a value that got the
         data through an opaque helper (``order = place_order(address, ...)``; ``order.number``)
         is that attribute, not the data."""
-        pending: list[frozenset] = []
+        entries = Entries()
         opaque = False
         attributes = None  # names of the entries a dict gave an object it built (Order(**data))
         for _, data in path:
@@ -281,22 +316,15 @@ class FlowIndex:
             if data.get("k") == SUMMARY:
                 how, names = self.summary_effect(data["callee"], data["param"])
                 if how == "put":
-                    pending.append(names)
+                    entries.put(names)
                 elif how != "same":
                     opaque = True
                 continue
-            op = data.get("op")
-            if not op:
-                continue
-            if op.startswith("put:"):
-                pending.append(frozenset({op[4:]}))
-            elif op.startswith("read:"):
-                if pending:
-                    keys = pending.pop()
-                    if op != "read:?" and op[5:] not in keys:
-                        return False
-            elif op == "unpack":
-                attributes = pending.pop() if pending else None
+            if entries.step(data) is False:
+                return False
+            op = data.get("op") or ""
+            if op == "unpack":
+                attributes = entries.take()
             elif op.startswith("attr:"):
                 if opaque or (attributes is not None and repr(op[5:]) not in attributes):
                     return False
@@ -320,30 +348,24 @@ class FlowIndex:
         ``pk``) ends the record's path; a personal field, a relation or anything unknown
         (a method, a property) keeps it, as far as we can tell."""
         b = self.b
-        pending: list[frozenset] = []  # keys of the dict entries the record was put in, innermost last
+        entries = Entries()  # the dict entries the record was put in
         for _, data in path:
             op = data.get("op") if data else None
             if data and data.get("k") == SUMMARY:
                 how, names = self.summary_effect(data["callee"], data["param"])
                 if how == "put":
-                    pending.append(names)
+                    entries.put(names)
                 elif how == "attrs" and not any(self._attr_keeps_record(cls, a) for a in names):
                     return False
                 continue
-            if not op:
+            if not data:
                 continue
-            if op.startswith("put:"):
-                pending.append(frozenset({op[4:]}))  # keys as their repr: 'email', 0
+            got = entries.step(data)
+            if got is False:
+                return False  # another entry of the dict the record was put in
+            if got is True or not op:
                 continue
             if op.startswith("read:"):
-                if op == "read:?":
-                    if pending:
-                        pending.pop()
-                    continue
-                if pending:
-                    if op[5:] not in pending.pop():
-                        return False  # another entry of the dict the record was put in
-                    continue
                 # cleaned_input["variants"] on a value that holds a record: only a field of the
                 # record comes back from its own keys (model_to_dict(customer)["email"]).
                 if not op.startswith("read:'"):

@@ -19,7 +19,7 @@ import networkx as nx
 
 from . import erasure
 from .facts import CallFact, ClassFact, FunctionFact, ModuleFacts
-from .idioms import ANSWERS, CALL, INTRA, KEY_READERS, NO_DATA_METHODS, RETURN, SERIALISERS, STRINGIFIERS
+from .idioms import ANSWERS, CALL, INTRA, MUTATORS, KEY_READERS, NO_DATA_METHODS, RETURN, SERIALISERS, STRINGIFIERS
 from .names import NameResolution
 from .orm import ModelSemantics
 from .value_types import ValueTypes, _param_names, bind_arguments
@@ -407,6 +407,12 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             recv = self.resolve(call.receiver)
             if not recv.startswith("q|"):
                 self.add_edge(recv, result, INTRA, desc, at, sanitizer_idx, op=op or spelled)
+                if call.func is not None and call.func[0] == "a" and call.func[2] in MUTATORS:
+                    # rows.append(row), seen.add(email): the container now holds what it was given.
+                    for key, refs in call.args:
+                        for r in refs:
+                            self.add_edge(self.resolve(r), recv, INTRA, f"added to {call.display.rsplit('.', 1)[0]}",
+                                          at, op="list")
 
     def _selected_fields(self, call: CallFact, mod: ModuleFacts, result: str) -> bool:
         """model_to_dict(obj, fields=[...]) / obj.model_dump(include={...}) send only those fields."""

@@ -52,9 +52,12 @@ STRINGIFIERS = frozenset({"str", "repr", "format", "format_map", "join", "force_
 SERIALISERS = frozenset({"vars", "asdict", "astuple", "model_dump", "model_dump_json", "dict", "json", "to_dict",
                          "as_dict", "model_to_dict", "serialize", "dumps", "dump", "jsonable_encoder", "to_json",
                          "to_representation", "values"})
+# Methods that put their arguments into the container they are called on.
+MUTATORS = frozenset({"append", "extend", "insert", "add", "appendleft", "extendleft", "update", "put", "put_nowait",
+                      "push", "setdefault"})
 # Calls that give back the same items in another container.
 CONTAINERS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed", "copy", "deepcopy", "copy.copy",
-                        "copy.deepcopy", "iter", "next"})
+                        "copy.deepcopy", "iter", "next", "enumerate", "zip"})
 # Attributes that hold an object's fields spelled out: a serializer's `.data`.
 SERIALISED_ATTRS = frozenset({"data", "validated_data", "initial_data", "cleaned_data", "__dict__"})
 # Logger methods that return a logger carrying extra context.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 from collections import deque
 
+from .flows import Entries
 from .idioms import CALL, CONTAINERS, INTRA, RETURN, SERIALISED_ATTRS, SUMMARY
 
 REPR_METHODS = ("__str__", "__repr__")
@@ -40,7 +41,7 @@ def follow(flows, source_info: dict, path: list):
     cls = source_info["class"]
     whole = tuple(source_info["categories"])
     made_from = False  # went through a helper that builds something from the whole object
-    pending: list[frozenset] = []  # keys of the dict entries the record was put in, innermost last
+    entries = Entries()  # the dict entries the record was put in
     for _, data in path:
         if not data:
             continue
@@ -49,7 +50,7 @@ def follow(flows, source_info: dict, path: list):
             if how == "same":
                 continue  # the helper returns the object itself
             if how == "put":
-                pending.append(read)  # ... or a dict holding it under those keys
+                entries.put(read)  # ... or a dict holding it under those keys
                 continue
             if how == "unknown":
                 fn = builder.p.functions.get(data["callee"])
@@ -69,11 +70,12 @@ def follow(flows, source_info: dict, path: list):
         if op == "arith":
             return "gone", ()
         if op.startswith("put:"):
-            pending.append(frozenset({op[4:]}))
+            entries.step(data)
             continue
-        if op.startswith("read:") and pending:
-            pending.pop()  # the entry the record was put under: the record again
-            continue
+        if op.startswith("read:") and entries.stack:
+            if entries.step(data) is False:
+                return "gone", ()  # another entry of the container the record was put in
+            continue  # the entry the record was put under: the record again
         if op.startswith("attr:") or op.startswith("read:'"):
             if made_from == "argument":
                 return "gone", ()  # an entry of what a helper made with the record, not a field of it
@@ -94,7 +96,8 @@ def follow(flows, source_info: dict, path: list):
             continue
         if data.get("k") == INTRA and not op and data.get("d", "").startswith("passed through "):
             if data["d"][len("passed through "):-2] in CONTAINERS:
-                continue  # list(payloads), sorted(rows): the same items
+                entries.step(data)
+                continue  # list(payloads), sorted(rows), enumerate(rows): the same items
             return "whole", whole  # a library call given the object: what it makes of it is not known
     if made_from == "argument":
         return "derived", whole  # built by a helper from the record and other things: maybe all of it
