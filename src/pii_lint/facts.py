@@ -689,6 +689,12 @@ class _Extractor:
         method = iterable.func.attr if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) else ""
         if method == "keys":
             refs = []
+        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "enumerate" \
+                and isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2 and iterable.args:
+            # for i, row in enumerate(rows): i counts, row is each element of rows.
+            self.assign(target.elts[0], [], None, ctx, stmt, (), desc="element of")
+            self.assign(target.elts[1], refs, None, ctx, stmt, (), desc="element of")
+            return
         if method == "items" and isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2:
             self.assign(target.elts[0], [], None, ctx, stmt, (), desc="element of")
             self.assign(target.elts[1], refs, None, ctx, stmt, (), desc="element of")

@@ -60,6 +60,7 @@ class PackInfo(_Strict):
     cookie_jars: list[str] = []  # globs: mappings whose items are cookies (flask.session, SimpleCookie)
     library_fields: dict[str, dict[str, str]] = {}  # library model base -> {field: category}
     history_classes: list[NamePattern] = []  # class names of rows that record what a person did
+    pii_switches: dict[str, str] = {}  # SDK set-up call -> its keyword that turns on sending personal data
 
 
 class Category(_Strict):

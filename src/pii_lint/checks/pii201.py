@@ -21,3 +21,23 @@ def check(ctx):
         where = "an exception message" if sink.qual == "<raise>" else f"logging via {sink.call.display}"
         yield ctx.flow_finding(CODE, sink, source, path, f"{ctx.what(source)}{more} {'reach' if more else 'reaches'} {where}",
                                categories=categories)
+    yield from _trackers_told_to_collect(ctx)
+
+
+def _trackers_told_to_collect(ctx):
+    """``sentry_sdk.init(..., send_default_pii=True)``: every event then carries the user's IP,
+    cookies and identity (the pack's `pii_switches`)."""
+    b = ctx.builder
+    switches = ctx.pack.info.pii_switches
+    for mod in ctx.facts:
+        for call in mod.calls:
+            if call.func is None or call.func[0] not in ("n", "a"):
+                continue
+            kind, qual = b.callee(call)
+            keyword = switches.get(qual) if kind == "ext" else None
+            if keyword and call.consts.get(keyword) is True:
+                yield ctx.declaration_finding(
+                    CODE, mod.path, call.line, call.col,
+                    f"{call.display}({keyword}=True) makes every event carry the user's IP address, cookies and "
+                    f"identity to the error tracker", categories=("user.device.ip_address", "user.device.cookie_id"),
+                    sink=call.display)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from .context import short_category
 
-BULK_METHODS = {"writerows", "writelines", "dump", "dumps", "to_csv", "bulk_create"}
+DUMPS = {"dump", "dumps", "safe_dump", "dump_all", "safe_dump_all"}  # bulk only when given many records
+BULK_METHODS = {"writerows", "writelines", "to_csv", "bulk_create"} | DUMPS
 
 
 def check_102(ctx):
@@ -30,7 +31,7 @@ def check_303(ctx):
         if not (sink.call.loop or method in BULK_METHODS):
             continue
         reached = ctx.reaching(sink, "PII303")
-        if method in ("dump", "dumps") and not sink.call.loop:
+        if method in DUMPS and not sink.call.loop:
             # json.dump of one record is not bulk; of a list or queryset it is.
             reached = [(s, p) for s, p in reached if _through_collection(ctx, p)]
         if reached:
