@@ -365,7 +365,9 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             sinks = [s for s in self.pack.sinks_for(qual) if any(c.startswith("*.") for c in s.callee)]
         if sinks:
             self._sink(call, mod, qual, sinks)
-            return
+            if not qual.rsplit(".", 1)[-1][:1].isupper():
+                return
+            # EmailMessage(to=[email]) is a sink and an object: message.to still holds the address.
         sanitizer_idx = -1
         if kind in ("ext", "unknown"):
             name = qual if kind == "ext" else call.display

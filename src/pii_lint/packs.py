@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError, describe_validation_error
 
-SinkKind = Literal["log", "http", "sdk", "storage", "cache", "file", "cookie"]
+SinkKind = Literal["log", "http", "sdk", "storage", "cache", "file", "cookie", "email"]
 ArgSpec = Union[int, str]  # position, keyword name, "*" (every argument) or "receiver"
 
 

@@ -14,15 +14,16 @@ def check_102(ctx):
     def is_credential(info) -> bool:
         return info["how"] != "record" and any(ctx.pack.is_under(c, creds) for c in info["categories"])
 
-    for sink in ctx.sinks("storage", "cache", "file", "cookie"):
+    for sink in ctx.sinks("storage", "cache", "file", "cookie", "email"):
         found = ctx.grouped(sink, "PII102", keep=is_credential)
         if found is None:
             continue
         source, path, categories, more = found
         bad = [c for c in categories if ctx.pack.is_under(c, creds)]
+        how = "is sent in clear by" if sink.kind == "email" else "is stored by"
         yield ctx.flow_finding("PII102", sink, source, path,
                                f"{', '.join(short_category(c) for c in bad)} ({ctx.describe_source(source)}){more} "
-                               f"is stored by {sink.call.display} without hashing or tokenising", categories=bad)
+                               f"{how} {sink.call.display} without hashing or tokenising", categories=bad)
 
 
 def check_303(ctx):
