@@ -25,6 +25,16 @@ from .orm import ModelSemantics
 from .value_types import ValueTypes, _param_names, bind_arguments
 
 
+def _short_ref(ref) -> str:
+    """``log.warning`` for the ref of ``log.warning``: how a call through partial() is named."""
+    if ref[0] == "a":
+        base = _short_ref(ref[1])
+        return f"{base}.{ref[2]}" if base else ref[2]
+    if ref[0] in ("n", "f"):
+        return ref[2].split("#", 1)[0]
+    return ""
+
+
 @dataclass
 class CallSite:
     call: CallFact
@@ -330,6 +340,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             if self._is_cookie_jar(call.receiver):
                 self._sink(call, mod, "<cookie-item>", self.pack.sinks_for("<cookie-item>"))
             return
+        call = self._through_partial(call)
         kind, target = self.callee(call)
         result = f"c|{call.id}"
         at = (mod.path, call.line)
@@ -338,6 +349,10 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             sanitizer = self.pack.sanitizer_for(target)
             self._bind(call, mod, target, receiver_bound=self._is_bound_call(call, target),
                        returns=sanitizer is None)
+            if sanitizer is None and call.func is not None and call.func[0] == "f":
+                # self.rows() in a base class runs the subclasses' overrides too.
+                for override in self._overrides(target):
+                    self._bind(call, mod, override, receiver_bound=True)
             if sanitizer is not None:
                 idx = self.pack.sanitizers.index(sanitizer)
                 for _, refs in call.args:
@@ -436,6 +451,39 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             if member and member.startswith("f|"):
                 self.add_edge(member, result, INTRA, f"selected field {name}", (mod.path, call.line))
         return True
+
+    def _overrides(self, scope: str) -> list[str]:
+        """Methods of subclasses that override method ``scope`` (class hierarchy analysis)."""
+        fn = self.p.functions.get(scope)
+        if fn is None or fn.class_qual is None or fn.kind != "method":
+            return []
+        found = []
+        for sub in self.subclasses(fn.class_qual):
+            other = self.p.classes[sub].methods.get(fn.name) if sub != fn.class_qual else None
+            if other and other != scope and other in self.p.functions:
+                found.append(other)
+        return sorted(set(found))
+
+    def _through_partial(self, call: CallFact) -> CallFact:
+        """``warn = partial(log.warning, "event", reason=r); warn(iban=x)`` is
+        ``log.warning("event", reason=r, iban=x)``."""
+        if call.func is None or call.func[0] != "n":
+            return call
+        node = self.resolve(call.func)
+        made = next((t for t in self._type_facts.get(node, ()) if t[0] == "ref" and t[1][0] == "c"), None)
+        inner = self._calls_by_id.get(made[1][1]) if made else None
+        if inner is None or inner.display.rsplit(".", 1)[-1] != "partial":
+            return call
+        target = next((refs for key, refs in inner.args if key == 0), ())
+        if len(target) != 1:
+            return call
+        bound = [(key - 1 if isinstance(key, int) else key, refs) for key, refs in inner.args if key != 0]
+        shift = sum(1 for key, _ in bound if isinstance(key, int))
+        given = [(key + shift if isinstance(key, int) else key, refs) for key, refs in call.args]
+        func = target[0]
+        display = _short_ref(func) or call.display
+        return replace(call, func=func, display=display, args=tuple(bound + given),
+                       receiver=func[1] if func[0] == "a" else call.receiver)
 
     def _is_bound_call(self, call: CallFact, scope: str) -> bool:
         fn = self.p.functions[scope]
