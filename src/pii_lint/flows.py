@@ -245,7 +245,7 @@ class FlowIndex:
                 cur = prev_state
             if sources[source]["how"] == "record" and not self._record_survives(sources[source]["class"], path):
                 continue
-            if not self._consistent(path):
+            if not self._consistent(path, whole_payload=sources[source]["categories"] == ("user",)):
                 continue
             paths[source] = path
         return paths
@@ -301,12 +301,12 @@ class FlowIndex:
         self._effects[key] = effect
         return effect
 
-    def _consistent(self, path) -> bool:
+    def _consistent(self, path, whole_payload: bool = False) -> bool:
         """What the path shows the value carries, step by step: a value put in a dict under
         one key is not what reading another key gives back (``{"email": e, "id": 1}["id"]``),
         also when a helper did the putting; and an attribute read from a value that got the
         data through an opaque helper (``order = place_order(address, ...)``; ``order.number``)
-        is that attribute, not the data."""
+        is that attribute, not the data. A whole request payload read by key is that entry."""
         entries = Entries()
         opaque = False
         attributes = None  # names of the entries a dict gave an object it built (Order(**data))
@@ -320,9 +320,11 @@ class FlowIndex:
                 elif how != "same":
                     opaque = True
                 continue
+            op = data.get("op") or ""
+            if whole_payload and not entries.stack and op.startswith(("read:", "attr:")):
+                return False  # request.POST["new_status"]: one entry, personal only if its name says so
             if entries.step(data) is False:
                 return False
-            op = data.get("op") or ""
             if op == "unpack":
                 attributes = entries.take()
             elif op.startswith("attr:"):

@@ -101,7 +101,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._calls_into: dict[str, list[tuple]] = defaultdict(list)  # callee -> (call, module, bound arguments)
         self.stored_writes: dict[tuple[str, str], list[str]] = defaultdict(list)  # (model, column) -> values
         self.wrapper_params: dict[str, frozenset] = {}  # sink inside a wrapper -> its parameters' nodes
-        self._inferred_attrs: list[tuple[str, str]] = []  # untyped `x.email` reads
+        self._inferred_attrs: list[tuple[str, str, str]] = []  # untyped `x.email` reads: node, attribute, category
         self._field_writes: list[tuple] = []  # (value, field node, module, line): obj.field = value
         self._record_class_cache: dict[str, bool] = {}
         self._classes_by_name: dict[str, list[str]] | None = None
@@ -282,7 +282,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
 
     def _attribute_sources(self) -> None:
         """``x.email`` on a value of unknown class is personal by its name, where it is read."""
-        for node, attr in self._inferred_attrs:
+        for node, attr, category in self._inferred_attrs:
             reads = [d["at"] for _, _, d in self.g.out_edges(node, data=True) if d.get("at")]
             if not reads:
                 continue
@@ -290,7 +290,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             base = node[2:].rsplit("|", 1)[0].rsplit("|", 1)[-1].split("#", 1)[0]
             src = f"src|{node}"
             self.sources[src] = {
-                "categories": (self.pack.infer_name(attr),), "label": f"{base}.{attr}", "inferred": True,
+                "categories": (category,), "label": f"{base}.{attr}", "inferred": True,
                 "path": path, "line": line, "col": 1, "how": "name",
             }
             self.add_edge(src, node, INTRA, "collected", None)
