@@ -66,6 +66,7 @@ class FieldFact:
     choices: bool = False  # choices=...: one of a fixed list, not free text
     kind: str = ""  # the field class called: "JSONField", "CharField"
     related_name: str | None = None  # ForeignKey(..., related_name="orders"): the reverse accessor
+    getter: Ref | None = None  # name = property(get_name, set_name): the function that reads it
 
 
 @dataclass(slots=True)
@@ -98,6 +99,7 @@ class FunctionFact:
     annotations: dict[str, Ref] = field(default_factory=dict)
     depends: tuple[Ref, ...] = ()  # FastAPI Depends(x) defaults
     returns: Ref | None = None
+    is_property: bool = False  # @property, @cached_property: reading the attribute runs it
 
 
 @dataclass(slots=True)
@@ -721,6 +723,10 @@ class _Extractor:
             kind = "staticmethod" if "staticmethod" in dec_names else "classmethod" if "classmethod" in dec_names else "method"
         fn = FunctionFact(sid, node.name, node.lineno, node.col_offset + 1, ctx.class_qual if in_class else None,
                           tuple(params), kind, len(all_args))
+        previous = self.f.functions.get(sid)
+        fn.is_property = in_class and (any(d and d.rsplit(".", 1)[-1] in ("property", "cached_property")
+                                           for d in dec_names)
+                                       or (previous is not None and previous.is_property))  # @x.setter keeps it
         self.f.functions[sid] = fn
         if in_class:
             self.f.classes[ctx.class_qual].methods[node.name] = sid
@@ -828,6 +834,8 @@ class _Extractor:
         if isinstance(value, ast.Call):
             fact.is_field_call = True
             self._field_call(value, fact, ctx)
+            if _dotted(value.func) == "property" and value.args:
+                fact.getter = self.callee_ref(value.args[0], ctx)
         dst = ("f", ctx.class_qual, name)
         self.flow_all(refs, dst, f"assigned to {cls.name}.{name}", node.lineno)
         cls.fields[name] = fact

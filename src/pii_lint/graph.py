@@ -299,6 +299,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         resolve = self.resolve
         for src, dst, desc, line, op in mod.edges:
             s, d = resolve(src), resolve(dst)
+            if s.startswith("q|") and self._is_property(s[2:]):
+                s = f"r|{s[2:]}"  # self.full_name, an @property: what its function returns
             if s.startswith("q|") or d.startswith("q|"):
                 continue  # a definition or an external name is not a value
             if op == "store" and s.startswith("f|"):
@@ -451,6 +453,10 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             if member and member.startswith("f|"):
                 self.add_edge(member, result, INTRA, f"selected field {name}", (mod.path, call.line))
         return True
+
+    def _is_property(self, scope: str) -> bool:
+        fn = self.p.functions.get(scope)
+        return fn is not None and fn.is_property
 
     def _overrides(self, scope: str) -> list[str]:
         """Methods of subclasses that override method ``scope`` (class hierarchy analysis)."""

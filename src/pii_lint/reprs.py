@@ -156,10 +156,15 @@ def _fields_returned(builder, scope: str, depth: int = 0) -> set[str]:
                 # A field of some class (self.email, or self.buyer.email read as Buyer.email), or
                 # an attribute read from a relation of unknown class (self.billing_address.name).
                 _, owner_cls, name = src.split("|", 2)
+                getter = _getter(builder, owner_cls, name)
+                if getter is not None and depth < 3:
+                    found |= _fields_returned(builder, getter, depth + 1)  # name = property(get_name)
+                    continue
                 op = data.get("op") or ""
                 found.add(f"{owner_cls}|{name}.{op[5:]}" if op.startswith("attr:") else f"{owner_cls}|{name}")
                 continue
-            if data["k"] == RETURN and src.startswith("r|"):
+            if src.startswith("r|") and (data["k"] == RETURN or builder.p.functions.get(src[2:]) is not None
+                                          and builder.p.functions[src[2:]].is_property):
                 # `return format_name(self.first_name)`: what the callee returns, and what it was given.
                 if depth < 3:
                     found |= _fields_returned(builder, src[2:], depth + 1)
@@ -178,6 +183,16 @@ def _fields_returned(builder, scope: str, depth: int = 0) -> set[str]:
                 continue
             queue.append(src)
     return found
+
+
+def _getter(builder, cls: str, name: str) -> str | None:
+    """The function behind ``name = property(get_name, ...)`` on ``cls``."""
+    fact = builder.p.classes.get(cls)
+    fld = fact.fields.get(name) if fact is not None else None
+    if fld is None or fld.getter is None:
+        return None
+    target = builder.resolve(fld.getter)
+    return target[2:] if target.startswith("q|") and target[2:] in builder.p.functions else None
 
 
 def _is_field(builder, cls: str, name: str) -> bool:
