@@ -125,7 +125,8 @@ class ModelSemantics:
                     cats = tuple(self._category(c, mod, fld.line) for c in fld.categories)
                     cats = tuple(c for c in cats if c)
                 if not cats and self.infer and not fld.relation and is_field(fld):
-                    cat = self.pack.infer_name(name)
+                    # The name first; else the field's type (email_field = models.EmailField()).
+                    cat = self.pack.infer_name(name) or self.pack.info.field_types.get(fld.kind)
                     if cat and (fld.choices or fld.kind in FLAG_FIELDS) and self.pack.is_under(cat, FREE_TEXT_CATEGORIES):
                         cat = None  # name = CharField(choices=BACKENDS), send_password = BooleanField(): not the data
                     if cat and self._evidence_against_name(cls, fld):

@@ -61,6 +61,7 @@ class PackInfo(_Strict):
     library_fields: dict[str, dict[str, str]] = {}  # library model base -> {field: category}
     history_classes: list[NamePattern] = []  # class names of rows that record what a person did
     pii_switches: dict[str, str] = {}  # SDK set-up call -> its keyword that turns on sending personal data
+    field_types: dict[str, str] = {}  # field class -> the category it holds whatever its name (EmailField)
 
 
 class Category(_Strict):
@@ -424,6 +425,7 @@ def _normalized(info: PackInfo, names: Names, categories: dict[str, str], folder
             raise ConfigError(f"{folder / where}: {exc}") from None
 
     lists = {name: [norm(f"pack.yaml: {name}", key) for key in getattr(info, name)] for name in CATEGORY_LISTS}
+    lists["field_types"] = {kind: norm(f"pack.yaml: field_types.{kind}", key) for kind, key in info.field_types.items()}
     lists["history_classes"] = [NamePattern(category=norm("pack.yaml: history_classes", e.category),
                                             patterns=e.patterns) for e in info.history_classes]
     lists["library_fields"] = {base: {name: norm(f"pack.yaml: library_fields.{base}", key) for name, key in fields.items()}
