@@ -84,11 +84,12 @@ class ModelSemantics:
                     target = self.model_class(fld.type_ref)
                     if target is None:
                         continue
-                    name = fld.related_name or f"{fact.name.lower()}_set"
-                    for sub in self.subclasses(target):
-                        for owner in self.subclasses(qual):
-                            index.setdefault((sub, name.replace("%(class)s", self.p.classes[owner].name.lower())),
-                                             owner)
+                    for owner in self.subclasses(qual):
+                        # An inherited relation is named after the model that inherits it.
+                        lower = self.p.classes[owner].name.lower()
+                        name = (fld.related_name or f"{lower}_set").replace("%(class)s", lower)
+                        for sub in self.subclasses(target):
+                            index.setdefault((sub, name), owner)
             self._reverse = index
         for c in self.mro(cls):
             found = self._reverse.get((c, accessor))

@@ -183,6 +183,13 @@ class ValueTypes:
             holder = node[2:-len("|user")].rsplit("|", 1)[-1].split("#", 1)[0]
             if holder in REQUEST_HOLDERS:
                 return self.user_model()
+        if node.startswith("a|"):
+            # request.customer, request.basket: what middleware attaches, named after its model.
+            base, _, attr = node[2:].rpartition("|")
+            if base.rsplit("|", 1)[-1].split("#", 1)[0] in REQUEST_HOLDERS:
+                models = [q for q in self._classes_named(attr) if self.is_orm_model(q)]
+                if len(models) == 1:
+                    return models[0]
         if node[:2] in ("v|", "a|", "f|"):
             # A receiver named like a logger (log, self.logger, LOG) is one; `log#2` is a value of log.
             if self.pack.is_logger_name(node.rsplit("|", 1)[-1].split("#", 1)[0]):
@@ -323,18 +330,21 @@ class ValueTypes:
                 return ("project", method)
         return ("unknown", call.display)
 
-    def _method_by_receiver_name(self, receiver, method: str) -> str | None:
-        """``context.log(...)`` on a value of unknown class: the method of the one project class
-        the receiver is named after (``Context``), if that class has it."""
-        if receiver[0] != "n":
-            return None
-        name = receiver[2].split("#", 1)[0]
+    def _classes_named(self, snake: str) -> list[str]:
+        """Project classes whose name, in snake_case, is ``snake`` (``Customer`` for customer)."""
         if self._classes_by_snake is None:
             index: dict[str, list[str]] = defaultdict(list)
             for qual, fact in sorted(self.p.classes.items()):
                 index[normalize_identifier(fact.name)].append(qual)
             self._classes_by_snake = index
-        candidates = self._classes_by_snake.get(name, ())
+        return self._classes_by_snake.get(snake, [])
+
+    def _method_by_receiver_name(self, receiver, method: str) -> str | None:
+        """``context.log(...)`` on a value of unknown class: the method of the one project class
+        the receiver is named after (``Context``), if that class has it."""
+        if receiver[0] != "n":
+            return None
+        candidates = self._classes_named(receiver[2].split("#", 1)[0])
         found = {m for m in (self.class_member(c, method) for c in candidates) if m and m.startswith("q|")}
         if len(found) == 1:
             qual = next(iter(found))[2:]
