@@ -103,6 +103,8 @@ def prepare_oscar(work: Path, downloads: Path) -> Path:
     if archive is None:
         _pip_download(sys.executable, ["--no-binary", ":all:", "django-oscar==4.2.1"], downloads)
         archive = _find(downloads, "django*oscar-4.2.1.tar.gz")
+    if archive is None:
+        raise RuntimeError(f"no django-oscar 4.2.1 sdist in {downloads}")
     return _mark_root(_unpack_sdist(archive, work / "oscar"))
 
 
@@ -112,6 +114,8 @@ def prepare_saleor(work: Path, downloads: Path) -> Path:
         _pip_download(sys.executable, ["--ignore-requires-python", "--no-binary", ":all:", "saleor==2.10.1"],
                       downloads)
         archive = _find(downloads, "saleor-2.10.1.tar.gz")
+    if archive is None:
+        raise RuntimeError(f"no saleor 2.10.1 sdist in {downloads}")
     return _mark_root(_unpack_sdist(archive, work / "saleor"))
 
 

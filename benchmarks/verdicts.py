@@ -107,7 +107,6 @@ def match(findings: list[Reported], entries: list[dict]) -> tuple[dict[Reported,
         by_place[(entry["shop"], entry["path"], entry["code"])].append(entry)
     matched: dict[Reported, dict] = {}
     taken: set[int] = set()
-    unjudged = []
     for pass_on_line in (True, False):
         for f in findings:
             if f in matched:
@@ -205,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = entry["verdict"] if entry else "unjudged"
         per_code[f.code][verdict] += 1
         if verdict == "fixed":
-            problems.append(f"a fixed false positive is back: {f.shop} {f.path}:{f.line} {f.code} ({entry['reason']})")
+            problems.append(f"a fixed false positive is back: {f.shop} {f.path}:{f.line} {f.code} ({entry.get('reason', '')})")
         elif verdict not in JUDGED:
             problems.append(f"no verdict: {f.shop} {f.path}:{f.line} {f.code} {f.message}")
     reported = {id(e) for e in matched.values()}
@@ -215,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if entry["verdict"] == "real":
             problems.append(f"a real finding is gone: {entry['shop']} {entry['path']}:{entry['line']} {entry['code']}"
-                            f" ({entry['reason']})")
+                            f" ({entry.get('reason', '')})")
         elif entry["verdict"] == "false":
             gone_false.append(entry)
 

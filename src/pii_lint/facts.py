@@ -917,7 +917,14 @@ class _Extractor:
             if values is None and refs and desc == "element of":
                 whole = self.temp(target, refs, "element of", "each")
             star = next((i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)), None)
+            pair = value is not None and _returns_pair(value)  # obj, created = X.objects.get_or_create()
             for i, elt in enumerate(target.elts):
+                if pair and i > 0:
+                    self.assign(elt, [], None, ctx, stmt, tags, desc)
+                    continue
+                if pair:
+                    self.assign(elt, refs, None, ctx, stmt, tags, desc)
+                    continue
                 if values is not None:
                     sub_refs = self.expr(values[i], ctx)
                 elif whole:

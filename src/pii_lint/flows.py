@@ -33,7 +33,7 @@ def closure(starts, neighbours) -> set[str]:
 
 
 ANY_KEY = None  # a container of unknown layout
-WRAPPING = frozenset({"passed through enumerate()", "passed through zip()", "passed through itertools.zip_longest()"})
+WRAPPING = frozenset({"passed through zip()", "passed through itertools.zip_longest()"})
 
 
 class Entries:
@@ -109,7 +109,8 @@ class FlowIndex:
 
     # -- summaries --------------------------------------------------------------
     def summaries(self, sig: frozenset[int]) -> dict[str, list]:
-        """result node -> [(arg node, call site id, callee)] for calls whose callee returns the argument."""
+        """result node -> [(arg node, call site id, callee, parameter)] for calls whose callee
+        returns that parameter's argument."""
         cached = self._summaries.get(sig)
         if cached is not None:
             return cached
@@ -141,7 +142,7 @@ class FlowIndex:
                             src = b.resolve(ref)
                             if not src.startswith("q|"):
                                 pred[result].append((src, site.call.id, fn, param))
-                for caller in callers_of.get(fn, ()):
+                for caller in sorted(callers_of.get(fn, ())):
                     if caller not in queued and caller in b.call_sites:
                         queued.add(caller)
                         work.append(caller)

@@ -207,15 +207,16 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                     self.wrapper_params[sink.node] = frozenset(f"v|{fn.scope}|{p}" for p in params)
                 for call, mod, bound in self._calls_into.get(fn.scope, ()):
                     node = f"s|{call.id}|{sink.kind}"
-                    if node in done or not any(bound.get(p) for p in params):
+                    if not any(bound.get(p) for p in params):
                         continue
-                    done.add(node)
                     for param in sorted(params):
                         for ref in bound.get(param, ()):
                             src = self.resolve(ref)
                             if not src.startswith("q|"):
                                 self.add_edge(src, node, INTRA, f"written out by {call.display}()", (mod.path, call.line))
-                    found.append(SinkInfo(node, call, mod, sink.kind, sink.qual, sink.sinks))
+                    if node not in done:  # one sink per call site, whatever the wrapper's sinks inside
+                        done.add(node)
+                        found.append(SinkInfo(node, call, mod, sink.kind, sink.qual, sink.sinks))
             self.sinks.extend(found)
             frontier = found
 
@@ -406,6 +407,14 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if call.display.endswith("model_to_dict") or call.display.endswith("model_dump"):
             if self._selected_fields(call, mod, result):
                 return
+        if call.func is not None and call.func[0] == "a" and call.func[2] in MUTATORS and call.receiver is not None:
+            # rows.append(row), payload.update(phone=p): the container now holds what it was given.
+            recv = self.resolve(call.receiver)
+            if not recv.startswith("q|"):
+                for key, refs in call.args:
+                    for r in refs:
+                        self.add_edge(self.resolve(r), recv, INTRA, f"added to {call.display.rsplit('.', 1)[0]}",
+                                      at, op="list")
         if call.func is not None and call.func[0] == "a" and call.func[2] in NO_DATA_METHODS:
             return
         if ANSWERS.match(call.display.rsplit(".", 1)[-1]):
@@ -426,12 +435,6 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             recv = self.resolve(call.receiver)
             if not recv.startswith("q|"):
                 self.add_edge(recv, result, INTRA, desc, at, sanitizer_idx, op=op or spelled)
-                if call.func is not None and call.func[0] == "a" and call.func[2] in MUTATORS:
-                    # rows.append(row), seen.add(email): the container now holds what it was given.
-                    for key, refs in call.args:
-                        for r in refs:
-                            self.add_edge(self.resolve(r), recv, INTRA, f"added to {call.display.rsplit('.', 1)[0]}",
-                                          at, op="list")
 
     def _selected_fields(self, call: CallFact, mod: ModuleFacts, result: str) -> bool:
         """model_to_dict(obj, fields=[...]) / obj.model_dump(include={...}) send only those fields."""
@@ -507,7 +510,10 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         key = (call.id, scope, receiver_bound)
         bound, splat = self._bindings[key] if key in self._bindings else bind_arguments(fn, call, receiver_bound)
         name = fn.name if fn.class_qual is None else f"{fn.class_qual.rsplit('.', 1)[-1]}.{fn.name}"
-        packed = {(param, ref): key for param, ref, key in (e for e in splat if len(e) == 3)}
+        packed: dict[tuple, str | None] = {}
+        for param, ref, key in sorted((e for e in splat if len(e) == 3), key=repr):
+            # f(a=x, b=x): the same value under two keys is under either.
+            packed[(param, ref)] = key if packed.get((param, ref), key) == key else None
         for param, refs in bound.items():
             dst = f"v|{scope}|{param}"
             for r in refs:
@@ -515,7 +521,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 if not src.startswith("q|"):
                     # f(**data) gives parameter p the entry data["p"]; f(ip=x) puts x in kwargs["ip"].
                     op = f"read:{param!r}" if (param, r) in splat else \
-                        f"put:{packed[(param, r)]!r}" if (param, r) in packed else None
+                        f"put:{packed[(param, r)]!r}" if packed.get((param, r)) else None
                     self.add_edge(src, dst, CALL, f"passed as argument {param} of {name}()", at, site=call.id, op=op)
         if returns:
             self.add_edge(f"r|{scope}", f"c|{call.id}", RETURN, f"returned from {name}()", at, site=call.id)

@@ -41,6 +41,8 @@ REQUEST_HOLDERS = frozenset({"request", "context", "g", "state", "scope", "req"}
 REQUEST_PAYLOADS = frozenset({"body", "data", "json", "POST", "form"})
 # Celery: queuing a task calls it later with the same arguments.
 TASK_QUEUERS = frozenset({"delay", "apply_async", "s", "si", "signature"})
+# Query methods whose result is a number about the records, not records.
+AGGREGATES = frozenset({"aggregate", "count", "exists", "values_list_count", "acount", "aexists", "aaggregate"})
 # Methods whose result is a count or a flag, not the data they touch.
 NO_DATA_METHODS = frozenset({"delete", "count", "exists", "update", "save", "full_clean", "clear", "keys"})
 # Calls whose result is a yes or no about their arguments, not the arguments.

@@ -40,18 +40,18 @@ class NameResolution:
             s = scopes.get(s.parent) if s.parent else None
         return f"q|{name}"
 
-    def _star_lookup(self, scope, name: str, depth: int = 0) -> str | None:
+    def _star_lookup(self, scope, name: str, seen: set | None = None) -> str | None:
         """``name`` as ``from m import *`` brings it into a module: m's own definition, import or
         further star import (django-oscar's ``from .abstract_models import *``)."""
-        if depth > 8:
-            return None
+        seen = set() if seen is None else seen
         for module in scope.stars:
             other = self.p.scopes.get(module)
-            if other is None:
+            if other is None or module in seen:
                 continue
+            seen.add(module)  # star imports may go round in a circle
             if name in other.locals or name in other.imports:
                 return self.resolve_qual(f"{module}.{name}")
-            found = self._star_lookup(other, name, depth + 1)
+            found = self._star_lookup(other, name, seen)
             if found is not None:
                 return found
         return None

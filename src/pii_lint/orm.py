@@ -229,12 +229,12 @@ class ModelSemantics:
         """Latitude and longitude inferred on a class that holds a postal address are the
         address's geocode (typed, not tracked): contact.address, not passive location."""
         location = "user.location"
+        by_class = self._categories_by_class()
         for (qual, name), (cats, inferred) in list(self.field_categories.items()):
             if not inferred or not all(self.pack.is_under(c, [location]) for c in cats):
                 continue
-            if any(self.pack.is_under(c, ["user.contact.address"])
-                   for other in self.mro(qual) for (owner, _), (other_cats, _) in self.field_categories.items()
-                   if owner == other for c in other_cats):
+            if any(self.pack.is_under(c, ["user.contact.address"]) for other in self.mro(qual)
+                   for c in by_class.get(other, ())):
                 geocode = ("user.contact.address",)
                 self.field_categories[(qual, name)] = (geocode, True)
                 self.sources[f"f|{qual}|{name}"]["categories"] = geocode
@@ -267,9 +267,17 @@ class ModelSemantics:
         target = self.model_class(fld.type_ref)
         if target is None:
             return False
+        by_class = self._categories_by_class()
         return target == self.user_model() or any(
-            owner == c and not all(self.pack.is_under(cat, self.pack.info.credentials) for cat in cats)
-            for c in self.mro(target) for (owner, _), (cats, _) in self.field_categories.items())
+            not self.pack.is_under(cat, self.pack.info.credentials) for c in self.mro(target)
+            for cat in by_class.get(c, ()))
+
+    def _categories_by_class(self) -> dict[str, set[str]]:
+        """class -> categories of the personal fields it declares, as far as known now."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for (owner, _), (cats, _) in self.field_categories.items():
+            out[owner].update(cats)
+        return out
 
     def _category(self, raw: str, mod: ModuleFacts, line: int) -> str | None:
         try:

@@ -166,11 +166,10 @@ class Pack:
         self._factory_globs = _GlobIndex((pattern, f.returns) for f in factories for pattern in f.callee)
         self._encryption_globs = _GlobIndex((pattern, True) for pattern in info.encryption)
         self._user_facing_globs = _GlobIndex((pattern, True) for pattern in info.user_facing_errors)
-        self._business_re = re.compile(_any_regex(info.business_descriptions).pattern, re.IGNORECASE)
+        self._business_re = _any_regex(info.business_descriptions)
         self._settings_re = _any_regex(info.settings_classes)
         self._cookie_jar_globs = _GlobIndex((pattern, True) for pattern in info.cookie_jars)
-        self._history_res = [(e.category, re.compile("|".join(f"(?:{pat})" for pat in e.patterns)))
-                             for e in info.history_classes]
+        self._history_res = [(e.category, _any_regex(e.patterns)) for e in info.history_classes]
         self.infer_name = functools.lru_cache(maxsize=65536)(self._infer_name)
 
     # -- categories ---------------------------------------------------------
@@ -430,6 +429,15 @@ def _normalized(info: PackInfo, names: Names, categories: dict[str, str], folder
                                             patterns=e.patterns) for e in info.history_classes]
     lists["library_fields"] = {base: {name: norm(f"pack.yaml: library_fields.{base}", key) for name, key in fields.items()}
                                for base, fields in info.library_fields.items()}
+    regexes = [("hashed_names", info.hashed_names), ("logger_names", info.logger_names), ("consent", info.consent),
+               ("business_descriptions", info.business_descriptions), ("settings_classes", info.settings_classes)]
+    regexes += [("history_classes", e.patterns) for e in info.history_classes]
+    for where, patterns in regexes:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"{folder / 'pack.yaml'}: {where}: bad regex {pattern!r}: {exc}") from None
     entries = []
     for entry in names.names:
         for pattern in entry.patterns:

@@ -92,7 +92,8 @@ def follow(flows, source_info: dict, path: list):
                 return ("fields", (said,)) if said else ("gone", ())
             if target is None or target not in builder.record_classes:
                 return "gone", ()  # a relation to a class with nothing personal
-            cls = target
+            cls = target  # order.customer: from here on, a Customer record
+            whole = tuple(sorted({c for _, cats, _ in builder.record_classes[cls] for c in cats}))
             continue
         if data.get("k") == INTRA and not op and data.get("d", "").startswith("passed through "):
             if data["d"][len("passed through "):-2] in CONTAINERS:
@@ -153,8 +154,7 @@ def _fields_returned(builder, scope: str, depth: int = 0) -> set[str]:
                 continue
             seen.add(src)
             if src.startswith("f|"):
-                # A field of some class (self.email, or self.buyer.email read as Buyer.email), or
-                # an attribute read from a relation of unknown class (self.billing_address.name).
+                # A field of some class: self.email, or self.buyer.email read as Buyer.email.
                 _, owner_cls, name = src.split("|", 2)
                 getter = _getter(builder, owner_cls, name)
                 if getter is not None and depth < 3:

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from .facts import CallFact, FunctionFact
 from .packs import normalize_identifier
-from .idioms import REQUEST_PAYLOADS, INTRA, ORM_CHAIN, CLASS_BUILDERS, FETCHERS, IDENTIFIERS, REQUEST_HOLDERS, TASK_QUEUERS, NO_DATA_METHODS, BINDERS
+from .idioms import AGGREGATES, REQUEST_PAYLOADS, INTRA, ORM_CHAIN, CLASS_BUILDERS, FETCHERS, IDENTIFIERS, REQUEST_HOLDERS, TASK_QUEUERS, NO_DATA_METHODS, BINDERS
 
 
 def bind_arguments(fn: FunctionFact, call: CallFact, receiver_bound: bool):
@@ -244,7 +244,8 @@ class ValueTypes:
             head, _, method = qual.rpartition(".")
             # Customer.objects.get(), Customer.model_validate(), session.get(Customer, 1)
             owner = head[: -len(".objects")] if head.endswith(".objects") else head
-            if owner in self.p.classes and (method in ORM_CHAIN or method in CLASS_BUILDERS or head != owner):
+            if owner in self.p.classes and method not in NO_DATA_METHODS and method not in AGGREGATES \
+                    and (method in ORM_CHAIN or method in CLASS_BUILDERS or head != owner):
                 return owner
             if method in FETCHERS and call.args:
                 first = self._first_arg_class(call)

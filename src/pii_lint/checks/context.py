@@ -42,7 +42,7 @@ class CheckContext:
         tagged_cats = set()
         for node in paths:
             info = sources[node]
-            if not info["inferred"]:
+            if not info["inferred"] and info["how"] != "record":  # a record may show less than it holds
                 tagged_cats.update(info["categories"])
         best: dict[tuple, tuple[str, list]] = {}
         for node, path in sorted(paths.items(), key=lambda kv: (sources[kv[0]]["inferred"], len(kv[1]), kv[0])):

@@ -14,34 +14,34 @@ def check_202(ctx):
         offending = []  # (source, path, message), best first
         for source, path in ctx.reaching(sink, "PII202"):
             info = ctx.sources[source]
-            whole, categories = info["how"] == "record", info["categories"]
+            whole, categories = info["how"] == "record", tuple(info["categories"])
             if whole:
-                # Fields picked from a record (generate_request_data) are not the whole record.
-                how, found = follow(ctx.flows, info, path)
-                whole = how in ("whole", "object")
-                categories = categories if whole else found if how in ("fields", "derived") else ()
+                # Fields picked from a record (generate_request_data) are not the whole record;
+                # its repr (str(customer)) shows what its __str__ shows.
+                whole = follow(ctx.flows, info, path)[0] in ("whole", "object")
+                categories = categories if whole else revealed(ctx.flows, info, path)
             if not dest.declared:
                 # Any third party: a whole record is more than any service needs.
                 if whole:
-                    offending.append((source, path, f"the whole {ctx.what(source)} is sent to "
-                                                    f"{dest.name or 'an unresolved host'}"))
+                    offending.append((source, path, categories, f"the whole {ctx.what(source)} is sent to "
+                                                                f"{dest.name or 'an unresolved host'}"))
                 continue
             outside = [c for c in categories if not ctx.pack.is_under(c, list(dest.allow))]
             if not outside:
                 continue
             if whole:
                 allowed = ", ".join(short_category(a) for a in dest.allow) or "nothing"
-                offending.append((source, path, f"the whole {ctx.what(source)} is sent to {dest.name}, "
-                                                f"which may receive only {allowed}"))
+                offending.append((source, path, categories, f"the whole {ctx.what(source)} is sent to {dest.name}, "
+                                                            f"which may receive only {allowed}"))
             else:
-                offending.append((source, path, f"{', '.join(short_category(c) for c in outside)} "
-                                                f"({ctx.describe_source(source)}) is sent to {dest.name}, "
-                                                f"whose allow list does not include it"))
+                offending.append((source, path, tuple(outside), f"{', '.join(short_category(c) for c in outside)} "
+                                                                f"({ctx.describe_source(source)}) is sent to "
+                                                                f"{dest.name}, whose allow list does not include it"))
         if offending:
-            source, path, message = offending[0]
+            source, path, _, message = offending[0]
             more = len(offending) - 1
             suffix = f" (and {more} more source{'s' if more > 1 else ''})" if more else ""
-            categories = sorted({c for s, _, _ in offending for c in ctx.sources[s]["categories"]})
+            categories = sorted({c for _, _, cats, _ in offending for c in cats})
             yield ctx.flow_finding("PII202", sink, source, path, message + suffix, categories=categories)
 
 
