@@ -98,24 +98,25 @@ def prepare_stdlib(work: Path) -> Path:
     return _mark_root(dst)
 
 
+def _sdist(downloads: Path, pattern: str, requirement: str, *pip_args: str) -> Path:
+    """The sdist matching ``pattern`` in ``downloads``, downloaded with pip when missing."""
+    archive = _find(downloads, pattern)
+    if archive is None:
+        _pip_download(sys.executable, [*pip_args, "--no-binary", ":all:", requirement], downloads)
+        archive = _find(downloads, pattern)
+    if archive is None:
+        raise RuntimeError(f"no {requirement} sdist in {downloads}")
+    return archive
+
+
 def prepare_oscar(work: Path, downloads: Path) -> Path:
-    archive = _find(downloads, "django_oscar-4.2.1.tar.gz", "django-oscar-4.2.1.tar.gz")
-    if archive is None:
-        _pip_download(sys.executable, ["--no-binary", ":all:", "django-oscar==4.2.1"], downloads)
-        archive = _find(downloads, "django*oscar-4.2.1.tar.gz")
-    if archive is None:
-        raise RuntimeError(f"no django-oscar 4.2.1 sdist in {downloads}")
+    archive = _sdist(downloads, "django*oscar-4.2.1.tar.gz", "django-oscar==4.2.1")
     return _mark_root(_unpack_sdist(archive, work / "oscar"))
 
 
 def prepare_saleor(work: Path, downloads: Path) -> Path:
-    archive = _find(downloads, "saleor-2.10.1.tar.gz")
-    if archive is None:
-        _pip_download(sys.executable, ["--ignore-requires-python", "--no-binary", ":all:", "saleor==2.10.1"],
-                      downloads)
-        archive = _find(downloads, "saleor-2.10.1.tar.gz")
-    if archive is None:
-        raise RuntimeError(f"no saleor 2.10.1 sdist in {downloads}")
+    # saleor 2.10.1 declares Python < 3.9.
+    archive = _sdist(downloads, "saleor-2.10.1.tar.gz", "saleor==2.10.1", "--ignore-requires-python")
     return _mark_root(_unpack_sdist(archive, work / "saleor"))
 
 
