@@ -107,6 +107,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._classes_by_name: dict[str, list[str]] | None = None
         self._subclasses: dict[str, list[str]] | None = None
         self._reverse: dict[tuple[str, str], str] | None = None
+        self._override_cache: dict[str, list[str]] = {}  # method -> overriding methods of subclasses
         self._classes_by_snake: dict[str, list[str]] | None = None
         self._user_model: str | None = None
         self.repr_cache: dict[str, tuple | None] = {}  # class -> categories its str()/repr() shows
@@ -226,13 +227,13 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         (``def log(self, level, msg, *args): self._logger.log(level, msg, *args)``). A function
         that writes a message of its own (``log.info("booking for %s", phone)``) is reported
         itself."""
-        prefix = f"v|{fn.scope}|"
+        prefix, names = f"v|{fn.scope}|", _param_names(fn)
         for key, refs in sink.call.args:
             if key in (0, "*", "**"):
                 for ref in refs:
                     node = self.resolve(ref)
                     for _ in range(4):  # through list(row), assignments
-                        if node.startswith(prefix) and node[len(prefix):].split("#", 1)[0] in _param_names(fn):
+                        if node.startswith(prefix) and node[len(prefix):].split("#", 1)[0] in names:
                             return True
                         preds = [src for src, d in self.g._pred.get(node, {}).items()
                                  if d["k"] == INTRA and not d.get("op")]
@@ -247,6 +248,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         written by ``fn``, and reported there."""
         prefix = f"v|{fn.scope}|"
         receiver = fn.params[0] if fn.class_qual and fn.kind == "method" and fn.params else None
+        names = _param_names(fn) - {receiver}
         seen = {sink_node}
         queue = [sink_node]
         found = set()
@@ -258,7 +260,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 seen.add(src)
                 if src.startswith(prefix):
                     name = src[len(prefix):].split("#", 1)[0]
-                    if name in _param_names(fn) and name != receiver:
+                    if name in names:
                         found.add(name)
                 if src.startswith((prefix, f"t|{fn.scope}|", f"c|{fn.scope}|", f"a|{prefix}")):
                     queue.append(src)
@@ -463,15 +465,18 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
 
     def _overrides(self, scope: str) -> list[str]:
         """Methods of subclasses that override method ``scope`` (class hierarchy analysis)."""
+        cached = self._override_cache.get(scope)
+        if cached is not None:
+            return cached
         fn = self.p.functions.get(scope)
-        if fn is None or fn.class_qual is None or fn.kind != "method":
-            return []
-        found = []
-        for sub in self.subclasses(fn.class_qual):
-            other = self.p.classes[sub].methods.get(fn.name) if sub != fn.class_qual else None
-            if other and other != scope and other in self.p.functions:
-                found.append(other)
-        return sorted(set(found))
+        found = set()
+        if fn is not None and fn.class_qual is not None and fn.kind == "method":
+            for sub in self.subclasses(fn.class_qual):
+                other = self.p.classes[sub].methods.get(fn.name) if sub != fn.class_qual else None
+                if other and other != scope and other in self.p.functions:
+                    found.add(other)
+        self._override_cache[scope] = sorted(found)
+        return self._override_cache[scope]
 
     def _through_partial(self, call: CallFact) -> CallFact:
         """``warn = partial(log.warning, "event", reason=r); warn(iban=x)`` is

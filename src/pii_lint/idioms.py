@@ -63,6 +63,6 @@ MUTATORS = frozenset({"append", "extend", "insert", "add", "appendleft", "extend
 CONTAINERS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed", "copy", "deepcopy", "copy.copy",
                         "copy.deepcopy", "iter", "next", "enumerate", "zip"})
 # Attributes that hold an object's fields spelled out: a serializer's `.data`.
-SERIALISED_ATTRS = frozenset({"data", "validated_data", "initial_data", "cleaned_data", "__dict__"})
+SERIALISED_ATTRS = frozenset({"data", "validated_data", "initial_data", "cleaned_data"})
 # Logger methods that return a logger carrying extra context.
 BINDERS = frozenset({"bind", "new", "opt", "patch", "getChild", "with_fields", "contextualize", "bind_contextvars"})

@@ -107,7 +107,7 @@ class ModelSemantics:
                 key=lambda q: (len(self.mro(q)), q))
             # Without one of its own, the project uses Django's: deleting it still cascades.
             self._user_model = found[0] if found else DJANGO_USER
-        return self._user_model or None
+        return self._user_model
 
     def _declare_classes(self) -> None:
         """Tagged (or personal-looking) fields become sources."""
@@ -248,29 +248,30 @@ class ModelSemantics:
         for (qual, name), (cats, inferred) in self.field_categories.items():
             by_class[qual].append((name, cats, inferred))
         user = self.user_model()
+        categories = self._categories_by_class()
         for qual, fields in sorted(by_class.items()):
             if not all(inferred and all(self.pack.is_under(c, credentials) for c in cats)
                        for _, cats, inferred in fields):
                 continue
             if qual == user or any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(qual)):
                 continue
-            if any(self._relates_to_person(qual, fld) for c in self.mro(qual) if c in self.p.classes
+            if any(self._relates_to_person(fld, categories) for c in self.mro(qual) if c in self.p.classes
                    for fld in self.p.classes[c].fields.values()):
                 continue
             for name, _, _ in fields:
                 del self.field_categories[(qual, name)]
                 del self.sources[f"f|{qual}|{name}"]
 
-    def _relates_to_person(self, qual: str, fld) -> bool:
+    def _relates_to_person(self, fld, categories: dict[str, set[str]]) -> bool:
+        """A relation to the user model or to a class with personal fields other than credentials."""
         if not fld.relation or fld.type_ref is None:
             return False
         target = self.model_class(fld.type_ref)
         if target is None:
             return False
-        by_class = self._categories_by_class()
         return target == self.user_model() or any(
             not self.pack.is_under(cat, self.pack.info.credentials) for c in self.mro(target)
-            for cat in by_class.get(c, ()))
+            for cat in categories.get(c, ()))
 
     def _categories_by_class(self) -> dict[str, set[str]]:
         """class -> categories of the personal fields it declares, as far as known now."""

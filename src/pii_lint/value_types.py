@@ -260,8 +260,6 @@ class ValueTypes:
             base = self.resolve(call.func[1])
             method = call.func[2]
             base_type = self.type_of(base) if not base.startswith("q|") else None
-            if base.startswith("q|"):
-                base_type = None
             if base.startswith("f|"):
                 owner = self._manager_owner(base)
                 if owner is not None and method not in NO_DATA_METHODS:
