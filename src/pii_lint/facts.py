@@ -331,6 +331,10 @@ class _Extractor:
         self.vers: dict[str, int] = {}
         self.vcount: dict[str, int] = {}
         self.comment_lines = self._scan_comments()
+        # Module constants that list names (`FINGERPRINT_PARTS = ["REMOTE_ADDR", ...]`), and the
+        # loop variables currently bound to one: `request.META.get(key)` reads each of them.
+        self.name_lists: dict[str, tuple[str, ...]] = {}
+        self.loop_keys: dict[str, tuple[str, ...]] = {}
 
     # -- comments -------------------------------------------------------------
     def _scan_comments(self) -> dict[int, str]:
@@ -461,6 +465,11 @@ class _Extractor:
     def run(self, tree: ast.Module) -> None:
         scope = self.add_scope(self.mod, "module", None)
         self._collect_locals(tree.body, scope)
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                names = _string_list(stmt.value)
+                if names:
+                    self.name_lists[stmt.targets[0].id] = names
         ctx = _Ctx(self.mod)
         self.block(tree.body, ctx)
         for stmt in tree.body:
@@ -629,7 +638,9 @@ class _Extractor:
             for r in refs:
                 self.f.types.append((tref, ("ref", r)))
         inner = ctx.inner(loop=ctx.loop + 1)
+        bound = self.bind_loop_keys(node.target, node.iter)
         self.block(node.body, inner)
+        self.loop_keys = bound
         self.loop_back(heads)
         self.block(node.orelse, ctx)
 
@@ -685,6 +696,26 @@ class _Extractor:
     def s_Delete(self, node, ctx):
         for t in node.targets:
             self.expr(t, ctx)
+
+    def bind_loop_keys(self, target, iterable) -> dict[str, tuple[str, ...]]:
+        """``for key in FINGERPRINT_PARTS``: the names ``key`` takes. Returns the bindings
+        before, to restore when the loop ends."""
+        before = self.loop_keys
+        if isinstance(target, ast.Name):
+            names = self.name_lists.get(iterable.id, ()) if isinstance(iterable, ast.Name) else _string_list(iterable)
+            self.loop_keys = {**before, target.id: names} if names else {
+                k: v for k, v in before.items() if k != target.id}
+        return before
+
+    def key_names(self, node) -> tuple[str, ...]:
+        """The names a subscript or ``.get`` key stands for: a literal, or a loop variable over
+        a constant list of names."""
+        key = _literal(node)
+        if isinstance(key, str):
+            return (key,)
+        if isinstance(node, ast.Name):
+            return self.loop_keys.get(node.id, ())
+        return ()
 
     def loop_target(self, target, iterable, refs, ctx: _Ctx, stmt) -> None:
         """``for k, v in d.items()``: the values carry the data; keys are names, not data."""
@@ -1068,6 +1099,12 @@ class _Extractor:
             t = self.temp(node, base, f"read key {key!r}", f"read:{key!r}")
             self.maybe_infer(node, key, t[0], f"[{key!r}]")
             return t
+        choices = self.key_names(node.slice)
+        if choices and base:
+            t = self.temp(node, base, f"read key {node.slice.id}")
+            for choice in choices:
+                self.maybe_infer(node, choice, t[0], f"[{choice!r}]")
+            return t
         return base
 
     def e_JoinedStr(self, node, ctx):
@@ -1151,9 +1188,11 @@ class _Extractor:
     def _comprehension(self, node, ctx, elts, desc):
         # Its loop variables are its own: the enclosing function's values come back after it.
         before = dict(self.vers)
+        keys_before = self.loop_keys
         targets = _stored_names([gen.target for gen in node.generators])
         for gen in node.generators:
             refs = self.expr(gen.iter, ctx)
+            self.bind_loop_keys(gen.target, gen.iter)
             self.loop_target(gen.target, gen.iter, refs, ctx, gen.iter)
             tref = self.target_ref(gen.target, ctx)
             if tref is not None:
@@ -1165,6 +1204,7 @@ class _Extractor:
         refs = []
         for e in elts:
             refs.extend(self.expr(e, loop_ctx))
+        self.loop_keys = keys_before
         for name in targets:
             if name in before:
                 self.vers[name] = before[name]
@@ -1265,8 +1305,7 @@ class _Extractor:
             self.maybe_infer(node, what, ("c", cid), f"{called}()")
         # `.get("email")` reads a personal key.
         if isinstance(func, ast.Attribute) and func.attr in ("get", "getlist", "pop", "setdefault") and node.args:
-            key = pos_consts[0] if pos_consts else None
-            if isinstance(key, str):
+            for key in self.key_names(node.args[0]):
                 self.maybe_infer(node, key, ("c", cid), f".{func.attr}({key!r})")
         return [("c", cid)]
 
@@ -1283,6 +1322,14 @@ class _Extractor:
             display or kind, ((0, tuple(refs)),), {}, (_NOT_LITERAL,),
             (), (), ctx.guards, ctx.loop, receiver, raised,
         ))
+
+
+def _string_list(node) -> tuple[str, ...]:
+    """``["REMOTE_ADDR", "HTTP_USER_AGENT"]``: a list, tuple or set of string literals."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and node.elts and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return tuple(e.value for e in node.elts)
+    return ()
 
 
 def _field_descriptions(call: ast.Call) -> list[str]:
