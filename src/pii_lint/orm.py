@@ -174,23 +174,35 @@ class ModelSemantics:
         user = self.user_model()
         persons = {cls for cls, _ in self.field_categories}  # classes with personal fields
         for qual, fact in sorted(self.p.classes.items()):
-            category = self.pack.history_category(fact.name)
-            if category is None or not self.is_orm_model(qual):
+            if not self.is_orm_model(qual):
                 continue
-            for owner in self.mro(qual):
-                other = self.p.classes.get(owner)
-                for fld in (other.fields.values() if other is not None else ()):
-                    if not fld.relation or fld.type_ref is None or (owner, fld.name) in self.field_categories:
-                        continue
-                    target = self.model_class(fld.type_ref)
-                    if target is None or not (target == user or any(c in persons for c in self.subclasses(target))):
-                        continue
-                    self.field_categories[(owner, fld.name)] = ((category,), True)
-                    mod = self.p.class_module[owner]
-                    self.sources[f"f|{owner}|{fld.name}"] = {
-                        "categories": (category,), "label": f"{other.name}.{fld.name}", "inferred": True,
-                        "path": mod.path, "line": fld.line, "col": fld.col, "how": "name", "class": owner,
-                    }
+            fields = [(owner, fld) for owner in self.mro(qual) if owner in self.p.classes
+                      for fld in self.p.classes[owner].fields.values()]
+            category = self.pack.history_category(fact.name)
+            # Or a per-person table (one-to-one with them) whose columns count what they did
+            # (oscar's UserRecord.num_product_views); a ForeignKey from an Article with
+            # page_views is the article's counter, not its author's history.
+            per_person = category is None
+            if per_person:
+                category = next((c for _, fld in fields if not fld.relation
+                                 and (c := self.pack.history_category(fld.name))), None)
+            if category is None:
+                continue
+            for owner, fld in fields:
+                other = self.p.classes[owner]
+                if not fld.relation or fld.type_ref is None or (owner, fld.name) in self.field_categories:
+                    continue
+                if per_person and not fld.kind.endswith("OneToOneField"):
+                    continue
+                target = self.model_class(fld.type_ref)
+                if target is None or not (target == user or any(c in persons for c in self.subclasses(target))):
+                    continue
+                self.field_categories[(owner, fld.name)] = ((category,), True)
+                mod = self.p.class_module[owner]
+                self.sources[f"f|{owner}|{fld.name}"] = {
+                    "categories": (category,), "label": f"{other.name}.{fld.name}", "inferred": True,
+                    "path": mod.path, "line": fld.line, "col": fld.col, "how": "name", "class": owner,
+                }
 
     def _evidence_against_name(self, cls: ClassFact, fld) -> bool:
         """What the code says about a field outweighs what its name suggests: a help text about
