@@ -121,6 +121,7 @@ class CallFact:
     loop: int  # loop depth around the call
     receiver: Ref | None  # the object a method is called on
     raised: Ref | None = None  # `raise X(...)`: the callee X, which says who reads the message
+    key_param: bool = False  # d.get(name) with `name` a parameter: the caller chooses the entry
 
 
 @dataclass(slots=True)
@@ -707,6 +708,16 @@ class _Extractor:
                 k: v for k, v in before.items() if k != target.id}
         return before
 
+    def is_parameter_key(self, node, ctx: _Ctx) -> bool:
+        """``name`` or ``str(name)`` where ``name`` is a parameter of the function, not
+        assigned since: a getter whose caller names the entry."""
+        if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+            node = node.args[0]  # six.text_type(name), str(name)
+        if not isinstance(node, ast.Name) or ctx.func is None or node.id in self.loop_keys:
+            return False
+        fn = self.f.functions.get(ctx.func)
+        return fn is not None and node.id in fn.params and not self.vers.get(node.id)
+
     def key_names(self, node) -> tuple[str, ...]:
         """The names a subscript or ``.get`` key stands for: a literal, or a loop variable over
         a constant list of names."""
@@ -719,7 +730,11 @@ class _Extractor:
 
     def loop_target(self, target, iterable, refs, ctx: _Ctx, stmt) -> None:
         """``for k, v in d.items()``: the values carry the data; keys are names, not data."""
-        method = iterable.func.attr if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) else ""
+        inner = iterable
+        while isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in ORDERINGS \
+                and len(inner.args) == 1:
+            inner = inner.args[0]  # for key in sorted(d.keys()), list(kwargs.keys()): still the keys
+        method = inner.func.attr if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) else ""
         if method == "keys":
             refs = []
         if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "enumerate" \
@@ -1296,6 +1311,8 @@ class _Extractor:
             tuple(pos_consts), tuple(strings), tuple(names),
             ctx.guards, ctx.loop, receiver,
         )
+        if isinstance(func, ast.Attribute) and func.attr in ("get", "getlist", "pop", "setdefault") and node.args:
+            fact.key_param = self.is_parameter_key(node.args[0], ctx)
         self.f.calls.append(fact)
         # get_email(), fetch_phone_number(), getpass.getpass(): the name says what comes back.
         called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -1322,6 +1339,9 @@ class _Extractor:
             display or kind, ((0, tuple(refs)),), {}, (_NOT_LITERAL,),
             (), (), ctx.guards, ctx.loop, receiver, raised,
         ))
+
+
+ORDERINGS = frozenset({"list", "sorted", "tuple", "set", "reversed", "iter", "frozenset"})
 
 
 def _string_list(node) -> tuple[str, ...]:

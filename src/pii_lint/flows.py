@@ -51,10 +51,18 @@ class Entries:
         op = data.get("op") or ""
         if op.startswith("put:"):
             self.stack.append(frozenset({op[4:]}))  # keys as their repr: 'email', 0
+        elif op == "list":
+            self.stack.append(ANY_KEY)  # rows.append(row), d[key] = v: in the container, under some key
+        elif op == "each":
+            if self.stack:
+                self.stack.pop()  # for row in rows: each element comes out
+            return None
         elif op.startswith("read:"):
             if not self.stack:
                 return None
             keys = self.stack.pop()
+            if op == "read:param":
+                return False  # the entry a caller names (context.get(name)): not known to be this one
             return keys is ANY_KEY or op == "read:?" or op[5:] in keys
         elif not op and data.get("d", "") in WRAPPING:
             self.stack.append(ANY_KEY)  # enumerate(rows), zip(a, b): each item now sits in a pair
@@ -65,6 +73,22 @@ class Entries:
 
     def take(self) -> frozenset | None:
         return self.stack.pop() if self.stack else ANY_KEY
+
+
+CALLER_KEY = "<caller's key>"  # read by a name the function was given
+MAX_KEYS = 3  # keys a search remembers; deeper nesting is followed without the check
+
+
+def _matched(need: tuple, keys) -> tuple | None:
+    """The pending keys once the value is found put under ``keys`` (None: the wrong entry)."""
+    if not need:
+        return need
+    top = need[-1]
+    if top is CALLER_KEY:
+        return None  # put in a container, then read back by a name its caller chooses
+    if top is ANY_KEY or keys is ANY_KEY or top in keys:
+        return need[:-1]
+    return None
 
 
 def owner(node: str) -> str | None:
@@ -188,17 +212,20 @@ class FlowIndex:
         return self._reaching[key]
 
     def _search(self, sink: str, sig: frozenset[int]) -> dict[str, list[tuple[str, dict]]]:
+        """Backwards from the sink. A state also holds the dict keys the value must have been
+        put under (read on the way to the sink, innermost last), so that a path through the
+        wrong entry is never the one kept when a right one exists."""
         summaries = self.summaries(sig)
         sources = self.b.sources
         relevant = self.relevant
         g_pred = self.g._pred
-        start = (sink, DESCENDING)
+        start = (sink, DESCENDING, ())
         parent: dict[tuple, tuple] = {start: None}
         queue = deque([start])
         found: dict[str, tuple] = {}
         while queue:
             state = queue.popleft()
-            node, phase = state
+            node, phase, need = state
             if node in sources and node not in found:
                 found[node] = state
             for src, data in g_pred[node].items():
@@ -208,27 +235,34 @@ class FlowIndex:
                 if kind == CALL:
                     if phase == ASCENDING:
                         continue
-                    nxt = (src, DESCENDING)
+                    nxt_phase = DESCENDING
                 elif kind == RETURN:
-                    nxt = (src, ASCENDING)
+                    nxt_phase = ASCENDING
                 else:
-                    nxt = (src, phase)
-                if nxt[1] == ASCENDING and self._owner(src) is None:
+                    nxt_phase = phase
+                if nxt_phase == ASCENDING and self._owner(src) is None:
                     # Fields and module values are shared by every caller: the calling context is gone.
-                    nxt = (src, DESCENDING)
+                    nxt_phase = DESCENDING
+                keys = self._unwind(need, data)
+                if keys is None:
+                    continue
+                nxt = (src, nxt_phase, keys)
                 if nxt not in parent:
                     parent[nxt] = (state, data)
                     queue.append(nxt)
             for src, site, callee, param in summaries.get(node, ()):
                 if src not in relevant:
                     continue
-                nxt = (src, phase)
+                name = callee.rsplit(".", 1)[-1]
+                call = self.b._calls_by_id[site]
+                at = (self.b._call_module[site].path, call.line)
+                data = {"k": SUMMARY, "d": f"passed through {name}() and returned", "at": at, "san": -1,
+                        "site": site, "op": None, "callee": callee, "param": param}
+                keys = self._unwind(need, data)
+                if keys is None:
+                    continue
+                nxt = (src, phase, keys)
                 if nxt not in parent:
-                    name = callee.rsplit(".", 1)[-1]
-                    call = self.b._calls_by_id[site]
-                    at = (self.b._call_module[site].path, call.line)
-                    data = {"k": SUMMARY, "d": f"passed through {name}() and returned", "at": at, "san": -1,
-                            "site": site, "op": None, "callee": callee, "param": param}
                     parent[nxt] = (state, data)
                     queue.append(nxt)
         paths = {}
@@ -250,6 +284,26 @@ class FlowIndex:
                 continue
             paths[source] = path
         return paths
+
+    def _unwind(self, need: tuple, data: dict) -> tuple | None:
+        """One edge backwards: a key read pushes the key the value must have been put under;
+        putting it in a container pops it, or ends the path when it is another key (None)."""
+        if data.get("k") == SUMMARY:
+            how, names = self.summary_effect(data["callee"], data["param"])
+            return _matched(need, names) if how == "put" else need
+        op = data.get("op") or ""
+        if op.startswith("put:"):
+            return _matched(need, frozenset({op[4:]}))
+        if op == "list":
+            return _matched(need, ANY_KEY)
+        if op == "each":
+            return (need + (ANY_KEY,))[-MAX_KEYS:]
+        if op.startswith("read:"):
+            key = ANY_KEY if op == "read:?" else CALLER_KEY if op == "read:param" else op[5:]
+            return (need + (key,))[-MAX_KEYS:]
+        if not op and data.get("d", "") in WRAPPING:
+            return _matched(need, ANY_KEY)
+        return need
 
     def summary_effect(self, fn: str, param: str) -> tuple[str, frozenset]:
         """How ``fn`` returns what parameter ``param`` holds: ("same", {}) as it is (assigned,
@@ -309,9 +363,10 @@ class FlowIndex:
         data through an opaque helper (``order = place_order(address, ...)``; ``order.number``)
         is that attribute, not the data. A whole request payload read by key is that entry."""
         entries = Entries()
-        opaque = False
+        opaque = reshaped = False
+        unknown_calls = self.b.opaque_calls
         attributes = None  # names of the entries a dict gave an object it built (Order(**data))
-        for _, data in path:
+        for i, (_, data) in enumerate(path):
             if not data:
                 continue
             if data.get("k") == SUMMARY:
@@ -320,11 +375,20 @@ class FlowIndex:
                     entries.put(names)
                 elif how != "same":
                     opaque = True
+                    # A container given to a helper that builds something else from it: which
+                    # entry of the result holds the value is no longer known.
+                    reshaped = reshaped or bool(entries.stack)
                 continue
             op = data.get("op") or ""
             if whole_payload and not entries.stack and op.startswith(("read:", "attr:")):
                 return False  # request.POST["new_status"]: one entry, personal only if its name says so
+            if reshaped and op.startswith("read:") and op not in ("read:?", "read:param"):
+                return False
             if entries.step(data) is False:
+                return False
+            if entries.stack and not op and i + 1 < len(path) and path[i + 1][0] in unknown_calls:
+                # A dict holding the data given to a call nothing is known of: its result
+                # (get_supplier(**kwargs)) is something else, not that dict.
                 return False
             if op == "unpack":
                 attributes = entries.take()

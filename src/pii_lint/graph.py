@@ -19,7 +19,7 @@ import networkx as nx
 
 from . import erasure
 from .facts import CallFact, ClassFact, FunctionFact, ModuleFacts
-from .idioms import ANSWERS, CALL, INTRA, MUTATORS, KEY_READERS, NO_DATA_METHODS, RETURN, SERIALISERS, STRINGIFIERS
+from .idioms import ANSWERS, CALL, CONTAINERS, INTRA, MERGERS, MUTATORS, KEY_READERS, NO_DATA_METHODS, RETURN, SERIALISERS, STRINGIFIERS
 from .names import NameResolution
 from .orm import ModelSemantics
 from .value_types import ValueTypes, _param_names, bind_arguments
@@ -109,6 +109,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._reverse: dict[tuple[str, str], str] | None = None
         self._override_cache: dict[str, list[str]] = {}  # method -> overriding methods of subclasses
         self._classes_by_snake: dict[str, list[str]] | None = None
+        self._duck: tuple[dict, dict] | None = None
+        self.opaque_calls: set[str] = set()  # results of calls whose callee is not known  # (parameter node -> attrs used, attr -> classes)
         self._user_model: str | None = None
         self.repr_cache: dict[str, tuple | None] = {}  # class -> categories its str()/repr() shows
         self.sinks: list[SinkInfo] = []
@@ -354,8 +356,10 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             sanitizer = self.pack.sanitizer_for(target)
             self._bind(call, mod, target, receiver_bound=self._is_bound_call(call, target),
                        returns=sanitizer is None)
-            if sanitizer is None and call.func is not None and call.func[0] == "f":
-                # self.rows() in a base class runs the subclasses' overrides too.
+            if sanitizer is None and call.func is not None and call.func[0] in ("f", "a") and \
+                    not call.display.startswith("super().") and self._is_bound_call(call, target):
+                # self.rows() in a base class, report.rows() on a value typed by its base: the
+                # subclasses' overrides run too (class hierarchy analysis).
                 for override in self._overrides(target):
                     self._bind(call, mod, override, receiver_bound=True)
             if sanitizer is not None:
@@ -369,6 +373,13 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if kind == "class":
             self._construct(call, mod, target)
             return
+        if kind in ("ext", "unknown") and call.func is not None and call.func[0] == "a":
+            # report.get_data() where the base class leaves get_data to its subclasses.
+            defined = self._subclass_methods(call)
+            if defined:
+                for scope in defined:
+                    self._bind(call, mod, scope, receiver_bound=True)
+                return
         if kind == "task":
             if call.func[2] == "apply_async":
                 # task.apply_async((a, b), {"k": v}) or (args=..., kwargs=...): unpack them.
@@ -402,6 +413,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if call.func is not None and call.func[0] == "a" and call.func[2] in KEY_READERS and call.args:
             if isinstance(key, str):
                 desc, op = f"read key {key!r}", f"read:{key!r}"  # data.get("email") reads one entry, as data["email"]
+            elif call.key_param:
+                desc, op = "read the entry its caller names", "read:param"  # def get(self, name): self._d.get(name)
             else:
                 desc, op = "read an entry", "read:?"  # data.pop(name): some entry, which one is not known
         if sanitizer_idx != -1:
@@ -413,10 +426,12 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             # rows.append(row), payload.update(phone=p): the container now holds what it was given.
             recv = self.resolve(call.receiver)
             if not recv.startswith("q|"):
+                # append(x) nests x one level down; update(d), extend(xs) merge d's entries in as they are.
+                nesting = "merge" if call.func[2] in MERGERS else "list"
                 for key, refs in call.args:
                     for r in refs:
                         self.add_edge(self.resolve(r), recv, INTRA, f"added to {call.display.rsplit('.', 1)[0]}",
-                                      at, op="list")
+                                      at, op=nesting)
         if call.func is not None and call.func[0] == "a" and call.func[2] in NO_DATA_METHODS:
             return
         if ANSWERS.match(call.display.rsplit(".", 1)[-1]):
@@ -428,6 +443,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         last = call.display.rsplit(".", 1)[-1]
         spelled = "fields" if last in SERIALISERS else "str" if last in STRINGIFIERS else None
         builds_dict = call.display in ("dict", "OrderedDict", "collections.OrderedDict")
+        if kind == "unknown" and last not in CONTAINERS:
+            self.opaque_calls.add(result)  # nothing known of the callee (see flows._consistent)
         for key, refs in call.args:
             # dict(supplier=s, price=p) puts each keyword under its own key.
             entry = f"put:{key!r}" if builds_dict and isinstance(key, str) and key not in ("*", "**") else spelled
@@ -462,6 +479,16 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
     def _is_property(self, scope: str) -> bool:
         fn = self.p.functions.get(scope)
         return fn is not None and fn.is_property
+
+    def _subclass_methods(self, call: CallFact) -> list[str]:
+        """The methods named by ``call`` in the subclasses of its receiver's project class,
+        when that class does not define it itself."""
+        base = self.resolve(call.func[1])
+        t = self.type_of(base) if not base.startswith("q|") else None
+        if t not in self.p.classes or self.class_member(t, call.func[2]) is not None:
+            return []
+        found = {self.p.classes[sub].methods.get(call.func[2]) for sub in self.subclasses(t)}
+        return sorted(m for m in found if m and m in self.p.functions and self.p.functions[m].kind == "method")
 
     def _overrides(self, scope: str) -> list[str]:
         """Methods of subclasses that override method ``scope`` (class hierarchy analysis)."""

@@ -59,6 +59,8 @@ SERIALISERS = frozenset({"vars", "asdict", "astuple", "model_dump", "model_dump_
 # Methods that put their arguments into the container they are called on.
 MUTATORS = frozenset({"append", "extend", "insert", "add", "appendleft", "extendleft", "update", "put", "put_nowait",
                       "push", "setdefault"})
+# Mutators whose argument is a container whose items join the receiver's.
+MERGERS = frozenset({"update", "extend", "extendleft"})
 # Calls that give back the same items in another container.
 CONTAINERS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed", "copy", "deepcopy", "copy.copy",
                         "copy.deepcopy", "iter", "next", "enumerate", "zip"})

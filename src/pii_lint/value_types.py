@@ -58,6 +58,11 @@ def _param_names(fn: FunctionFact) -> set[str]:
     return {p.lstrip("*") for p in fn.params}
 
 
+# A duck-typed parameter: its rarest attribute is defined by at most this many classes.
+DUCK_MAX_PROVIDERS = 3
+BUILTIN_ATTRS = frozenset(a for t in (dict, list, str, bytes, set, object) for a in dir(t))
+
+
 class ValueTypes:
     """Types of values and callees of calls. Mixed into GraphBuilder, whose state it reads."""
 
@@ -200,7 +205,76 @@ class ValueTypes:
                 target = self.resolve(fn.returns)
                 if target.startswith("q|"):
                     return target[2:]
+        if node.startswith("v|"):
+            return self._duck_type(node)
         return None
+
+    def _duck_type(self, node: str) -> str | None:
+        """An unannotated parameter whose uses only one project class hierarchy provides
+        (``report.get_data()``, ``report.read_datum(...)``, ``report.ensure_texts()``) is a value
+        of that hierarchy's root, as far as the project can tell: its calls dispatch to every
+        override. Two uses at least, one of them a method of the project's, and the rarest
+        defined by a few classes only, so that ``x.save()`` or ``x.name`` types nothing."""
+        uses, providers = self._duck_index()
+        attrs = uses.get(node)
+        # Names every dict, list or string has (`context.get`) say nothing about the class.
+        if not attrs or len(attrs - BUILTIN_ATTRS) < 2:
+            return None
+        rarest = min(sorted(attrs), key=lambda a: len(providers.get(a, ())))
+        defining = providers.get(rarest, ())
+        if not defining or len(defining) > DUCK_MAX_PROVIDERS:
+            return None
+        if not any(m in self.p.classes[c].methods for m in attrs for c in defining):
+            return None
+        candidates = {sub for c in defining for sub in self.subclasses(c)}
+        candidates = {c for c in candidates if all(self._provides(c, a) for a in attrs)}
+        roots = [c for c in sorted(candidates) if not any(b in candidates for b in self.mro(c)[1:])]
+        if len(roots) <= 1:
+            return roots[0] if roots else None
+        # Subclasses that each define the method their base leaves out (every report's own
+        # get_data()): their nearest common project base, if it provides some of the uses.
+        shared = [c for c in self.mro(roots[0]) if c in self.p.classes and all(c in self.mro(r) for r in roots[1:])]
+        if shared and any(self._provides(shared[0], a) for a in attrs - BUILTIN_ATTRS):
+            return shared[0]
+        return None
+
+    def _provides(self, cls: str, attr: str) -> bool:
+        for c in self.mro(cls):
+            fact = self.p.classes.get(c)
+            if fact is not None and (attr in fact.fields or attr in fact.instance_attrs or attr in fact.methods):
+                return True
+        return False
+
+    def _duck_index(self) -> tuple[dict, dict]:
+        """Attributes read or called on each parameter, from the facts (no resolving, which
+        asks for types), and the classes that define each attribute name."""
+        if self._duck is not None:
+            return self._duck
+        params = {(fn.scope, p) for fn in self.p.functions.values() for p in fn.params}
+        uses: dict[str, set[str]] = defaultdict(set)
+
+        def walk(ref) -> None:
+            while isinstance(ref, tuple) and ref and ref[0] == "a":
+                base = ref[1]
+                if isinstance(base, tuple) and base and base[0] == "n" and (base[1], base[2]) in params:
+                    uses[f"v|{base[1]}|{base[2]}"].add(ref[2])
+                ref = base
+
+        for mod in self.p.modules.values():
+            for call in mod.calls:
+                walk(call.func)
+                for _, refs in call.args:
+                    for r in refs:
+                        walk(r)
+            for edge in mod.edges:
+                walk(edge[0])
+                walk(edge[1])
+        providers: dict[str, list[str]] = defaultdict(list)
+        for qual, fact in sorted(self.p.classes.items()):
+            for name in {*fact.fields, *fact.instance_attrs, *fact.methods}:
+                providers[name].append(qual)
+        self._duck = (dict(uses), dict(providers))
+        return self._duck
 
     def _type_from(self, texpr) -> str | None:
         kind, ref = texpr
@@ -343,7 +417,10 @@ class ValueTypes:
         the receiver is named after (``Context``), if that class has it."""
         if receiver[0] != "n":
             return None
-        candidates = self._classes_named(receiver[2].split("#", 1)[0])
+        name = receiver[2].split("#", 1)[0]
+        # A Jinja `context` that reads .vars is not the project's Context, which has none.
+        uses = self._duck_index()[0].get(f"v|{receiver[1]}|{name}", set()) - BUILTIN_ATTRS
+        candidates = [c for c in self._classes_named(name) if all(self._provides(c, a) for a in uses)]
         found = {m for m in (self.class_member(c, method) for c in candidates) if m and m.startswith("q|")}
         if len(found) == 1:
             qual = next(iter(found))[2:]

@@ -44,7 +44,7 @@ def check_303(ctx):
                                    categories=categories)
 
 
-MANY = {"each", "collect", "list"}  # edge ops: an element of, a comprehension, a container
+MANY = {"each", "collect", "list", "merge"}  # edge ops: an element of, a comprehension, a container
 QUERYSETS = {"all", "filter", "exclude", "values", "values_list", "order_by", "iterator", "scalars"}
 
 
