@@ -102,6 +102,9 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self.stored_writes: dict[tuple[str, str], list[str]] = defaultdict(list)  # (model, column) -> values
         self.wrapper_params: dict[str, frozenset] = {}  # sink inside a wrapper -> its parameters' nodes
         self._inferred_attrs: list[tuple[str, str, str]] = []  # untyped `x.email` reads: node, attribute, category
+        self._imported_nodes: dict[str, str] = {}  # v|function|pw -> q|settings.smtp_password
+        self._request_nodes: dict[str, str] = {}  # v|function|request -> flask.request
+        self._imported_values: list[tuple[str, str, str]] = []  # `from settings import password`: node, name, category
         self._field_writes: list[tuple] = []  # (value, field node, module, line): obj.field = value
         self._record_class_cache: dict[str, bool] = {}
         self._classes_by_name: dict[str, list[str]] | None = None
@@ -176,6 +179,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             cache.clear()
         self.g.clear()
         self._inferred_attrs.clear()
+        self._imported_values.clear()
         self._declare_classes()
         for mod in sorted(p.modules.values(), key=lambda m: m.path):
             self._module_edges(mod)
@@ -299,6 +303,17 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 "path": path, "line": line, "col": 1, "how": "name",
             }
             self.add_edge(src, node, INTRA, "collected", None)
+        for node, label, category in self._imported_values:
+            reads = [d["at"] for _, _, d in self.g.out_edges(node, data=True) if d.get("at")]
+            src = f"src|{node}"
+            if not reads or src in self.sources:
+                continue
+            path, line = min(reads)
+            self.sources[src] = {
+                "categories": (category,), "label": label, "inferred": True,
+                "path": path, "line": line, "col": 1, "how": "name",
+            }
+            self.add_edge(src, node, INTRA, "collected", None)
 
     def _module_edges(self, mod: ModuleFacts) -> None:
         resolve = self.resolve
@@ -389,6 +404,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             self._bind(call, mod, target, receiver_bound=False, returns=False)
             return
         qual = target
+        if kind == "ext" and qual in self.pack.info.callback_sinks:
+            self._callback_sink(call, mod, qual, self.pack.info.callback_sinks[qual])
         sinks = self.pack.sinks_for(qual) if kind == "ext" else []
         if kind == "unknown" and "." in qual:
             # response.set_cookie(...) on a value of unknown class: the pack's receiver-agnostic
@@ -422,6 +439,9 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if call.display.endswith("model_to_dict") or call.display.endswith("model_dump"):
             if self._selected_fields(call, mod, result):
                 return
+        if call.func is not None and call.func[0] == "a" and call.func[2] in ("dump", "dumps") and \
+                self._schema_dump(call, mod, result):
+            return
         if call.func is not None and call.func[0] == "a" and call.func[2] in MUTATORS and call.receiver is not None:
             # rows.append(row), payload.update(phone=p): the container now holds what it was given.
             recv = self.resolve(call.receiver)
@@ -474,6 +494,28 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             member = self.class_member(t, str(name))
             if member and member.startswith("f|"):
                 self.add_edge(member, result, INTRA, f"selected field {name}", (mod.path, call.line))
+        return True
+
+    def _schema_dump(self, call: CallFact, mod: ModuleFacts, result: str) -> bool:
+        """``CustomerSchema().dump(customer)`` (marshmallow): the fields the schema declares,
+        read from the object."""
+        schema = self.type_of(self.resolve(call.func[1]))
+        if schema not in self.p.classes or not any(c.startswith("marshmallow.") for c in self.mro(schema)):
+            return False
+        declared = sorted({f.name for c in self.mro(schema) if c in self.p.classes
+                           for f in self.p.classes[c].fields.values() if f.is_field_call})
+        obj = next((refs for key, refs in call.args if key == 0), ())
+        at = (mod.path, call.line)
+        for ref in obj:
+            node = self.resolve(ref)
+            if node.startswith("q|"):
+                continue
+            t = self.type_of(node)
+            for name in declared:
+                member = self.class_member(t, name) if t in self.p.classes else None
+                target = member if member and member.startswith("f|") else self.attr_of(node, name)
+                if not target.startswith("q|"):
+                    self.add_edge(target, result, INTRA, f"dumped field {name}", at, op=f"put:{name!r}")
         return True
 
     def _is_property(self, scope: str) -> bool:
@@ -632,6 +674,21 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self.sinks.append(SinkInfo(node, call, mod, kind, qual, list(sinks)))
         if kind == "storage":
             self._note_stored_fields(call, mod, qual)
+
+    def _callback_sink(self, call: CallFact, mod: ModuleFacts, qual: str, keywords: list[str]) -> None:
+        """``sentry_sdk.init(before_send=scrub)``: what ``scrub`` returns is what the tracker
+        receives, so its return value reaches a log-kind sink at the set-up call."""
+        node = f"s|{call.id}|callback"
+        at = (mod.path, call.line)
+        for key, refs in call.args:
+            if key not in keywords:
+                continue
+            for ref in refs:
+                target = self.resolve(ref)
+                if target.startswith("q|") and target[2:] in self.p.functions:
+                    self.add_edge(f"r|{target[2:]}", node, INTRA, f"returned to {call.display} as {key}", at)
+        if node in self.g:
+            self.sinks.append(SinkInfo(node, call, mod, "log", qual, []))
 
     def _note_stored_fields(self, call: CallFact, mod: ModuleFacts, qual: str) -> None:
         """``OrderEvent.objects.create(parameters={"email": ...})``: what each keyword stores in

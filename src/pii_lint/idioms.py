@@ -13,7 +13,7 @@ ORM_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django.co
              "tortoise.models.Model", "mongoengine.Document", "sqlmodel.SQLModel")
 # Manager/query methods whose result holds records of the same model.
 ORM_CHAIN = frozenset("""get filter exclude all first last earliest latest order_by select_related
-prefetch_related only defer distinct iterator none using annotate reverse get_or_404 first_or_404
+prefetch_related only defer distinct iterator none using annotate reverse get_or_404 first_or_404 filter_by
 one one_or_none scalar scalars scalar_one scalar_one_or_none unique where limit offset get_queryset
 create get_or_create update_or_create in_bulk""".split())
 # Pydantic/ORM class methods that build an instance of the class.

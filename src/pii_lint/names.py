@@ -134,8 +134,14 @@ class NameResolution:
         kind = ref[0]
         if kind == "n":
             out = self.resolve_name(ref[1], ref[2]) if ref[1] else f"q|{ref[2]}"
+            out = self._imported_value(self._request_global(out, ref[1]), ref[1], ref[2])
         elif kind == "a":
             out = self.attr_of(self.resolve(ref[1]), ref[2])
+            if out.startswith("q|"):
+                root = ref
+                while root[0] == "a":
+                    root = root[1]
+                out = self._request_global(out, root[1] if root[0] == "n" else "")
         elif kind == "f":
             out = self.class_member(ref[1], ref[2]) if ref[2] else None
             if out is None:
@@ -153,6 +159,35 @@ class NameResolution:
         self._resolved[ref] = out
         return out
 
+    def _request_global(self, out: str, scope: str) -> str:
+        """Flask's ``request``, ``g`` and ``current_user``: in each function, a value of its own
+        named for what it stands for (``v|<function>|request``), as Django's request parameter is."""
+        if out.startswith("q|") and scope:
+            holder = self.pack.info.request_globals.get(out[2:])
+            if holder is not None:
+                node = f"v|{scope}|{holder}"
+                self._request_nodes[node] = out[2:]
+                return node
+        return out
+
+    def _imported_value(self, out: str, scope: str, name: str) -> str:
+        """``from settings import password`` (or ``... as pw``): a value of another package,
+        personal by the name it was imported as, read in ``scope`` as a local of that name."""
+        if not (self.infer and scope and out.startswith("q|")):
+            return out
+        qual = out[2:]
+        imported = qual.rsplit(".", 1)[-1]
+        if "." not in qual or not imported[:1].islower() or qual in self.p.functions or qual in self.p.classes \
+                or qual in self.p.modules:
+            return out  # a builtin, a class, or a definition of the project's own
+        category = self.pack.infer_name(imported)
+        if not category:
+            return out
+        node = f"v|{scope}|{name}"
+        self._imported_values.append((node, qual, category))
+        self._imported_nodes[node] = out
+        return node
+
     def mro(self, cls: str) -> list[str]:
         cached = self._mro.get(cls)
         if cached is not None:
@@ -163,6 +198,12 @@ class NameResolution:
         if fact is not None:
             for b in fact.bases:
                 target = self.resolve(b)
+                if b[0] == "a" and not target.startswith("q|"):
+                    # db.Model where db = SQLAlchemy(): the attribute of the library object's class.
+                    owner = self.resolve(b[1])
+                    t = self.type_of(owner) if not owner.startswith("q|") else None
+                    if t and t not in self.p.classes:
+                        target = f"q|{t}.{b[2]}"
                 if target.startswith("q|"):
                     for c in self.mro(target[2:]):
                         if c not in out:

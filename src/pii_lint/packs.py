@@ -62,6 +62,8 @@ class PackInfo(_Strict):
     history_classes: list[NamePattern] = []  # class names of rows that record what a person did
     pii_switches: dict[str, str] = {}  # SDK set-up call -> its keyword that turns on sending personal data
     field_types: dict[str, str] = {}  # field class -> the category it holds whatever its name (EmailField)
+    callback_sinks: dict[str, list[str]] = {}  # SDK set-up call -> keywords naming a function whose result it sends
+    request_globals: dict[str, str] = {}  # framework proxy (flask.request) -> what it stands for (request)
 
 
 class Category(_Strict):

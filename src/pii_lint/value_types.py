@@ -154,6 +154,11 @@ class ValueTypes:
     def _type_of(self, node: str) -> str | None:
         if node.startswith("q|"):
             return None
+        proxy = self._request_nodes.get(node)
+        if proxy is not None:
+            # flask.session is its own kind (a cookie jar); current_user an object of the user model.
+            user = self.user_model() if self.pack.info.request_globals[proxy] == "current_user" else None
+            return user if user in self.p.classes else proxy
         for texpr in self._type_facts.get(node, ()):
             t = self._type_from(texpr)
             if t:
@@ -376,6 +381,7 @@ class ValueTypes:
         if func[0] == "n" and func[1] == "":
             return ("ext", func[2])
         target = self.resolve(func)
+        target = self._imported_nodes.get(target, target)  # make_password(...) calls the function, not a value
         if target.startswith("q|"):
             qual = target[2:]
             if qual in self.p.functions:
