@@ -100,6 +100,7 @@ class FunctionFact:
     depends: tuple[Ref, ...] = ()  # FastAPI Depends(x) defaults
     returns: Ref | None = None
     is_property: bool = False  # @property, @cached_property: reading the attribute runs it
+    decorators: tuple[Ref, ...] = ()  # @logged: calls run the wrapper the decorator returns
 
 
 @dataclass(slots=True)
@@ -163,6 +164,7 @@ class ModuleFacts:
     source_edges: list = field(default_factory=list)  # (source id, dst ref)
     blanks: list = field(default_factory=list)  # (base ref, attr, line): personal field set empty
     constants: dict[str, str] = field(default_factory=dict)  # module-level NAME = "string"
+    urls: dict[str, str] = field(default_factory=dict)  # temp id -> a URL literal ("https://..."), a value of its own
     noqa: dict[int, tuple] = field(default_factory=dict)  # line -> (codes or None, reason)
 
 
@@ -790,6 +792,8 @@ class _Extractor:
             else:
                 self.expr(default, ctx)
         fn.depends = tuple(depends)
+        fn.decorators = tuple(ref for ref in (self.callee_ref(d, ctx) for d in node.decorator_list
+                                              if isinstance(d, (ast.Name, ast.Attribute))) if ref is not None)
         self_name = params[0] if in_class and kind in ("method", "classmethod") and params else None
         for a in all_args + args.kwonlyargs + [x for x in (args.vararg, args.kwarg) if x]:
             if a.annotation is not None:
@@ -1089,6 +1093,12 @@ class _Extractor:
         return out
 
     def e_Constant(self, node, ctx):
+        # A URL is followed as a value, so that a client's base URL set in a constructor
+        # (super().__init__("https://api.example")) names the host its requests go to.
+        if isinstance(node.value, str) and "://" in node.value[:16] and len(node.value) < 2048:
+            tid = self.new_id(node)
+            self.f.urls[tid] = node.value
+            return [("t", tid)]
         return []
 
     def e_Name(self, node, ctx):

@@ -12,7 +12,7 @@ Edges carry ``k`` (kind: intra, call, return, summary), ``d`` (what happened), `
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
@@ -103,7 +103,10 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self.wrapper_params: dict[str, frozenset] = {}  # sink inside a wrapper -> its parameters' nodes
         self._inferred_attrs: list[tuple[str, str, str]] = []  # untyped `x.email` reads: node, attribute, category
         self._imported_nodes: dict[str, str] = {}  # v|function|pw -> q|settings.smtp_password
-        self._request_nodes: dict[str, str] = {}  # v|function|request -> flask.request
+        self._request_nodes: dict[str, str] = {}
+        self._function_values: dict[str, set[str]] = defaultdict(set)
+        self.url_literals: dict[str, str] = {}
+        self._decorator_scopes: set[str] | None = None  # project functions used as decorators  # t|id -> "https://..." (a URL in the code)  # value node -> functions stored in it  # v|function|request -> flask.request
         self._imported_values: list[tuple[str, str, str]] = []  # `from settings import password`: node, name, category
         self._field_writes: list[tuple] = []  # (value, field node, module, line): obj.field = value
         self._record_class_cache: dict[str, bool] = {}
@@ -180,6 +183,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self.g.clear()
         self._inferred_attrs.clear()
         self._imported_values.clear()
+        self._function_values.clear()
         self._declare_classes()
         for mod in sorted(p.modules.values(), key=lambda m: m.path):
             self._module_edges(mod)
@@ -321,6 +325,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             s, d = resolve(src), resolve(dst)
             if s.startswith("q|") and self._is_property(s[2:]):
                 s = f"r|{s[2:]}"  # self.full_name, an @property: what its function returns
+            if s.startswith("q|") and s[2:] in self.p.functions and not d.startswith("q|"):
+                self._function_values[d].add(s[2:])  # GETTERS = {"email": get_email}: a function held as a value
             if s.startswith("q|") or d.startswith("q|"):
                 continue  # a definition or an external name is not a value
             if op == "store" and s.startswith("f|"):
@@ -341,6 +347,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 "path": mod.path, "line": fact.line, "col": fact.col,
                 "how": "name" if fact.inferred else "comment",
             }
+        for tid, url in mod.urls.items():
+            self.url_literals[f"t|{tid}"] = url
         for sid, dst in mod.source_edges:
             node = f"src|{sid}"
             if node in self.sources:
@@ -371,6 +379,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             sanitizer = self.pack.sanitizer_for(target)
             self._bind(call, mod, target, receiver_bound=self._is_bound_call(call, target),
                        returns=sanitizer is None)
+            for wrapper in self._decorator_wrappers(target):
+                self._bind(call, mod, wrapper, receiver_bound=False, returns=False)
             if sanitizer is None and call.func is not None and call.func[0] in ("f", "a") and \
                     not call.display.startswith("super().") and self._is_bound_call(call, target):
                 # self.rows() in a base class, report.rows() on a value typed by its base: the
@@ -388,6 +398,15 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if kind == "class":
             self._construct(call, mod, target)
             return
+        if kind == "unknown" and call.func is not None and self._calls_decorated(call):
+            return  # fn(*args, **kwargs) in a decorator's wrapper: the decorated function, bound at its calls
+        if kind == "unknown" and call.func is not None:
+            # GETTERS[what](customer), handler = lambda c: ...; handler(c): the functions it may be.
+            held = self._functions_held(self.resolve(call.func))
+            if held:
+                for scope in held:
+                    self._bind(call, mod, scope, receiver_bound=False)
+                return
         if kind in ("ext", "unknown") and call.func is not None and call.func[0] == "a":
             # report.get_data() where the base class leaves get_data to its subclasses.
             defined = self._subclass_methods(call)
@@ -521,6 +540,75 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
     def _is_property(self, scope: str) -> bool:
         fn = self.p.functions.get(scope)
         return fn is not None and fn.is_property
+
+    def _calls_decorated(self, call: CallFact) -> bool:
+        """``fn(...)`` where ``fn`` is the parameter of a project decorator (a function some
+        definition is decorated with)."""
+        if call.func[0] != "n":
+            return False
+        if self._decorator_scopes is None:
+            self._decorator_scopes = {t[2:] for fn in self.p.functions.values() for t in map(self.resolve, fn.decorators)
+                                      if t.startswith("q|") and t[2:] in self.p.functions}
+        node = self.resolve(call.func)
+        if not node.startswith("v|"):
+            return False
+        scope, _, name = node[2:].rpartition("|")
+        return scope in self._decorator_scopes and name in self.p.functions[scope].params
+
+    def _decorator_wrappers(self, scope: str) -> list[str]:
+        """``@logged def subscribe(email)``: the function ``logged`` returns (its ``inner``)
+        is what a call of ``subscribe`` runs first, with the same arguments."""
+        fn = self.p.functions[scope]
+        wrappers = []
+        for ref in fn.decorators:
+            target = self.resolve(ref)
+            if target.startswith("q|") and target[2:] in self.p.functions:
+                wrappers.extend(w for w in self._functions_held(f"r|{target[2:]}") if w != scope)
+        return wrappers
+
+    def urls_reaching(self, nodes, limit: int = 400) -> list[str]:
+        """URL literals the values ``nodes`` are built from, nearest first: a client's base
+        URL passed to its constructor, a settings constant, urljoin(API_URL, path)."""
+        found, seen = [], set(nodes)
+        queue = deque(sorted(seen))
+        while queue and len(seen) < limit:
+            node = queue.popleft()
+            url = self.url_literals.get(node)
+            if url is not None:
+                found.append(url)
+                continue
+            for src in sorted(self.g._pred.get(node, ())):
+                if src not in seen and not src.startswith("src|"):
+                    seen.add(src)
+                    queue.append(src)
+        return found
+
+    def _functions_held(self, node: str, depth: int = 4) -> list[str]:
+        """Project functions and lambdas a value may be: stored in it, or in the dict or list it
+        was read from, a few steps back."""
+        if node.startswith("q|") or node not in self.g:
+            return []
+        found: set[str] = set()
+        frontier, seen = [node], {node}
+        for _ in range(depth):
+            nxt = []
+            for cur in frontier:
+                found |= self._function_values.get(cur, set())
+                if cur.startswith("v|"):
+                    nested = cur[2:].replace("|", ".", 1).split("#", 1)[0]
+                    if nested in self.p.functions:
+                        found.add(nested)  # `def inner(...)` inside the function: the name is that function
+                for src, data in self.g._pred[cur].items():
+                    if src in seen or data["k"] != INTRA:
+                        continue
+                    seen.add(src)
+                    fn = self.p.functions.get(src[2:]) if src.startswith("r|") else None
+                    if fn is not None and fn.kind == "lambda":
+                        found.add(fn.scope)  # a lambda's node stands for the lambda itself
+                    elif not src.startswith(("src|", "r|")):
+                        nxt.append(src)
+            frontier = nxt
+        return sorted(found)
 
     def _subclass_methods(self, call: CallFact) -> list[str]:
         """The methods named by ``call`` in the subclasses of its receiver's project class,

@@ -17,6 +17,9 @@ def is_field(fld) -> bool:
     return fld.is_field_call or fld.type_ref is not None or fld.tag != ""
 
 
+DJANGO_FIELD_MODULES = ("q|django.db.models.", "q|django.contrib.gis.db.models.", "q|django.contrib.postgres.fields.")
+
+
 class ModelSemantics:
     """What models are and what their fields hold. Mixed into GraphBuilder, whose state it reads."""
 
@@ -26,13 +29,24 @@ class ModelSemantics:
         fact = self.p.classes.get(cls)
         if fact is None or fact.meta_abstract or fact.meta_unstored:
             return False
-        for c in self.mro(cls):
+        lineage = self.mro(cls)
+        for c in lineage:
             other = self.p.classes.get(c)
             if other is None:
                 if c in ORM_BASES or c.endswith(".Model"):
                     return True
             elif other.tablename:
                 return True
+        # A class built on a third-party base (a CMS's SiteRelated) that declares Django model
+        # fields is a Django model: only a model's metaclass makes models.EmailField() a column.
+        if any(c not in self.p.classes for c in lineage):
+            for c in lineage:
+                other = self.p.classes.get(c)
+                for fld in (other.fields.values() if other is not None else ()):
+                    # encrypted_by holds every call of the definition: models.EmailField itself too.
+                    if fld.is_field_call and any(self.resolve(ref).startswith(DJANGO_FIELD_MODULES)
+                                                 for ref in fld.encrypted_by):
+                        return True
         return False
 
     def model_class(self, ref) -> str | None:
@@ -46,7 +60,11 @@ class ModelSemantics:
         qual = target[2:]
         if qual in self.p.classes:
             return qual
-        return self._class_by_name(qual.rsplit(".", 1)[-1])
+        name = qual.rsplit(".", 1)[-1]
+        found = self._class_by_name(name)
+        if found is None and name == "User" and ref[0] == "n":
+            return self.user_model()  # ForeignKey("auth.User") in a project with no User of its own
+        return found
 
     def _class_by_name(self, name: str) -> str | None:
         if self._classes_by_name is None:
@@ -142,6 +160,7 @@ class ModelSemantics:
                     }
         self._library_fields()
         self._history_classes()
+        self._class_scoped_names()
         self._geocodes()
         self._service_credentials()
 
@@ -203,6 +222,31 @@ class ModelSemantics:
                     "categories": (category,), "label": f"{other.name}.{fld.name}", "inferred": True,
                     "path": mod.path, "line": fld.line, "col": fld.col, "how": "name", "class": owner,
                 }
+
+    def _class_scoped_names(self) -> None:
+        """``ApiKey.token``, ``User.api_token``, ``Bankcard.name``: what a column holds by the
+        class it is on (the pack's ``class_scoped_names``)."""
+        if not self.infer:
+            return
+        user = self.user_model()
+        for qual, fact in sorted(self.p.classes.items()):
+            if not self.is_orm_model(qual):
+                continue
+            is_user = qual == user or any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(qual))
+            for owner in self.mro(qual):  # AbstractBankcard's columns, through the concrete Bankcard
+                other = self.p.classes.get(owner)
+                for fld in (other.fields.values() if other is not None else ()):
+                    if fld.relation or (owner, fld.name) in self.field_categories or fld.kind in FLAG_FIELDS:
+                        continue
+                    category = self.pack.scoped_category(fact.name, fld.name, is_user)
+                    if category is None:
+                        continue
+                    self.field_categories[(owner, fld.name)] = ((category,), True)
+                    mod = self.p.class_module[owner]
+                    self.sources[f"f|{owner}|{fld.name}"] = {
+                        "categories": (category,), "label": f"{other.name}.{fld.name}", "inferred": True,
+                        "path": mod.path, "line": fld.line, "col": fld.col, "how": "name", "class": owner,
+                    }
 
     def _evidence_against_name(self, cls: ClassFact, fld) -> bool:
         """What the code says about a field outweighs what its name suggests: a help text about

@@ -40,6 +40,15 @@ class NamePattern(_Strict):
     patterns: list[str]
 
 
+class ClassScopedNames(_Strict):
+    """Column names that say what they hold only on some classes: `token` on an ApiKey,
+    `name` on a BankCard."""
+
+    classes: list[str]  # re.search over the snake_case class name (api_key, bank_card)
+    user_model: bool = False  # the user model too
+    names: list[NamePattern]  # re.fullmatch over the column name
+
+
 class PackInfo(_Strict):
     name: str
     description: str = ""
@@ -60,6 +69,7 @@ class PackInfo(_Strict):
     cookie_jars: list[str] = []  # globs: mappings whose items are cookies (flask.session, SimpleCookie)
     library_fields: dict[str, dict[str, str]] = {}  # library model base -> {field: category}
     history_classes: list[NamePattern] = []  # class names of rows that record what a person did
+    class_scoped_names: list[ClassScopedNames] = []  # names personal only on some classes
     pii_switches: dict[str, str] = {}  # SDK set-up call -> its keyword that turns on sending personal data
     field_types: dict[str, str] = {}  # field class -> the category it holds whatever its name (EmailField)
     callback_sinks: dict[str, list[str]] = {}  # SDK set-up call -> keywords naming a function whose result it sends
@@ -172,6 +182,8 @@ class Pack:
         self._settings_re = _any_regex(info.settings_classes)
         self._cookie_jar_globs = _GlobIndex((pattern, True) for pattern in info.cookie_jars)
         self._history_res = [(e.category, _any_regex(e.patterns)) for e in info.history_classes]
+        self._scoped = [(_any_regex(e.classes), e.user_model, [(n.category, _any_regex(n.patterns)) for n in e.names])
+                        for e in info.class_scoped_names]
         self.infer_name = functools.lru_cache(maxsize=65536)(self._infer_name)
 
     # -- categories ---------------------------------------------------------
@@ -221,6 +233,17 @@ class Pack:
         """``UserSearch`` -> behavior.search_history: a class whose rows record what someone did."""
         norm = normalize_identifier(class_name)
         return next((category for category, regex in self._history_res if regex.search(norm)), None)
+
+    def scoped_category(self, class_name: str, field_name: str, user_model: bool) -> str | None:
+        """``ApiKey.token`` -> credentials, ``Bankcard.name`` -> name: what a column holds by
+        the class it is on (the pack's ``class_scoped_names``); None elsewhere."""
+        norm = normalize_identifier(class_name)
+        for classes, on_user, names in self._scoped:
+            if (user_model and on_user) or classes.search(norm):
+                for category, regex in names:
+                    if regex.fullmatch(field_name):
+                        return category
+        return None
 
     def is_cookie_jar(self, qualname: str) -> bool:
         return bool(self._cookie_jar_globs.match(qualname))
@@ -434,6 +457,11 @@ def _normalized(info: PackInfo, names: Names, categories: dict[str, str], folder
     regexes = [("hashed_names", info.hashed_names), ("logger_names", info.logger_names), ("consent", info.consent),
                ("business_descriptions", info.business_descriptions), ("settings_classes", info.settings_classes)]
     regexes += [("history_classes", e.patterns) for e in info.history_classes]
+    lists["class_scoped_names"] = [e.model_copy(update={"names": [
+        NamePattern(category=norm("pack.yaml: class_scoped_names", n.category), patterns=n.patterns) for n in e.names]})
+        for e in info.class_scoped_names]
+    regexes += [("class_scoped_names", e.classes + [p for n in e.names for p in n.patterns])
+                for e in info.class_scoped_names]
     for where, patterns in regexes:
         for pattern in patterns:
             try:

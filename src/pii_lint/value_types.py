@@ -392,6 +392,10 @@ class ValueTypes:
             if method in TASK_QUEUERS and head in self.p.functions:
                 return ("task", head)
             return ("ext", qual)
+        if func[0] == "a" and func[1][0] == "c":
+            method = self._super_method(call)
+            if method:
+                return ("project", method)
         if func[0] == "a":
             base = self.resolve(func[1])
             t = self.type_of(base) if not base.startswith("q|") else None
@@ -408,6 +412,25 @@ class ValueTypes:
             if method:
                 return ("project", method)
         return ("unknown", call.display)
+
+    def _super_method(self, call: CallFact) -> str | None:
+        """``super().__init__(...)`` in a method of class C: the method of C's nearest project
+        base that defines it."""
+        inner = self._calls_by_id.get(call.func[1][1])
+        if inner is None or inner.display != "super":
+            return None
+        scope = call.scope
+        fn = self.p.functions.get(scope)
+        while fn is not None and fn.class_qual is None and "." in scope:
+            scope = scope.rsplit(".", 1)[0]  # a lambda or comprehension inside the method
+            fn = self.p.functions.get(scope)
+        if fn is None or fn.class_qual is None:
+            return None
+        for base in self.mro(fn.class_qual)[1:]:
+            fact = self.p.classes.get(base)
+            if fact is not None and call.func[2] in fact.methods:
+                return fact.methods[call.func[2]]
+        return None
 
     def _classes_named(self, snake: str) -> list[str]:
         """Project classes whose name, in snake_case, is ``snake`` (``Customer`` for customer)."""

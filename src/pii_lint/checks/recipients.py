@@ -77,6 +77,14 @@ def _destination(ctx, sink) -> Destination:
         if value:
             strings.append(value)
     hosts = _hosts(strings)
+    if not hosts:
+        # The URL's value from where it was built: a base URL kept by the client object, a
+        # constant or a function returning one.
+        b = ctx.builder
+        starts = [b.resolve(r) for key, refs in call.args if keys is None or key in keys for r in refs]
+        if call.receiver is not None:
+            starts.append(b.resolve(call.receiver))
+        hosts = _hosts(b.urls_reaching([n for n in starts if not n.startswith("q|")]))
     for host in hosts:
         for name, r in sorted(recipients.items()):
             if any(host == h.lower() or host.endswith("." + h.lower()) for h in r.hosts):
