@@ -1013,6 +1013,9 @@ class _Extractor:
         if isinstance(target, ast.Attribute) and tref[0] == "a":
             # Storing into an object of unknown type makes the object carry it.
             self.edge(tref, tref[1], f"stored in {label}", stmt.lineno, "store")
+            if refs:
+                # scope.user = {...}, record.user_email = ...: a sink when the object's class says so.
+                self.sink_like_call(stmt, f"set:{target.attr}", refs, ctx, receiver=tref[1], display=f"{label} =")
         if isinstance(target, ast.Attribute) and value is not None and _is_blank(value):
             base = ("f", ctx.class_qual, None) if tref[0] == "f" else tref[1]
             self.f.blanks.append((base, target.attr, stmt.lineno))

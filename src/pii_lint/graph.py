@@ -366,6 +366,9 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             if not self._user_facing_error(call.raised):
                 self._sink(call, mod, "<raise>")
             return
+        if call.func is not None and call.func[1] == "" and call.func[2].startswith("<set:"):
+            self._attribute_store(call, mod)
+            return
         if call.func == ("n", "", "<item>"):
             if self._is_cookie_jar(call.receiver):
                 self._sink(call, mod, "<cookie-item>", self.pack.sinks_for("<cookie-item>"))
@@ -749,7 +752,20 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         at = (mod.path, call.line)
         label = call.display if qual != "<raise>" else "an exception message"
         wanted = {arg for s in sinks for arg in s.args} if sinks else {"*"}
+        keywords = sorted(k for k in wanted if isinstance(k, str) and k not in ("*", "receiver"))
         for key, refs in call.args:
+            if key == "**" and "*" not in wanted and keywords:
+                # send_templated_mail(**data): the entries under the keywords that carry data,
+                # not data["recipient_list"].
+                for r in refs:
+                    src = self.resolve(r)
+                    if src.startswith("q|"):
+                        continue
+                    for kw in keywords:
+                        entry = f"{node}|{kw}"
+                        self.add_edge(src, entry, INTRA, f"read as {kw}=", at, op=f"read:{kw!r}")
+                        self.add_edge(entry, node, INTRA, f"passed to {label}", at)
+                continue
             if "*" in wanted or key in wanted or key in ("*", "**"):
                 for r in refs:
                     src = self.resolve(r)
@@ -762,6 +778,18 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self.sinks.append(SinkInfo(node, call, mod, kind, qual, list(sinks)))
         if kind == "storage":
             self._note_stored_fields(call, mod, qual)
+
+    def _attribute_store(self, call: CallFact, mod: ModuleFacts) -> None:
+        """``scope.user = {...}`` on a Sentry scope, ``record.email = ...`` on a log record: an
+        assignment the pack declares a sink (callee ``<type>.<attribute>=``)."""
+        recv = self.resolve(call.receiver)
+        t = self.type_of(recv) if not recv.startswith("q|") else None
+        if not t or t in self.p.classes:
+            return
+        qual = f"{t}.{call.func[2][5:-1]}="
+        sinks = self.pack.sinks_for(qual)
+        if sinks:
+            self._sink(call, mod, qual, sinks)
 
     def _callback_sink(self, call: CallFact, mod: ModuleFacts, qual: str, keywords: list[str]) -> None:
         """``sentry_sdk.init(before_send=scrub)``: what ``scrub`` returns is what the tracker

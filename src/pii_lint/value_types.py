@@ -211,7 +211,23 @@ class ValueTypes:
                 if target.startswith("q|"):
                     return target[2:]
         if node.startswith("v|"):
-            return self._duck_type(node)
+            return self._library_param(node) or self._duck_type(node)
+        return None
+
+    def _library_param(self, node: str) -> str | None:
+        """``def filter(self, record)`` in a ``logging.Filter`` subclass: the parameter types of
+        the library method it overrides (the pack's ``method_params``)."""
+        scope, _, name = node[2:].rpartition("|")
+        fn = self.p.functions.get(scope)
+        if fn is None or fn.class_qual is None or name not in fn.params:
+            return None
+        position = fn.params.index(name) - (1 if fn.kind == "method" else 0)
+        for base in self.mro(fn.class_qual):
+            if base in self.p.classes:
+                continue
+            types = self.pack.info.method_params.get(f"{base}.{fn.name}")
+            if types is not None:
+                return types[position] if 0 <= position < len(types) else None
         return None
 
     def _duck_type(self, node: str) -> str | None:

@@ -27,25 +27,40 @@ def check_102(ctx):
 
 
 def check_303(ctx):
-    for sink in ctx.sinks("file"):
+    for sink in ctx.sinks("file", "email"):
         method = sink.call.display.rsplit(".", 1)[-1]
-        if not (sink.call.loop or method in BULK_METHODS):
+        mailed = sink.kind == "email"
+        if not (mailed or sink.call.loop or method in BULK_METHODS):
             continue
         reached = ctx.reaching(sink, "PII303")
-        if method in DUMPS and not sink.call.loop:
-            # json.dump of one record is not bulk; of a list or queryset it is.
-            reached = [(s, p) for s, p in reached if _through_collection(ctx, p)]
+        if mailed or (method in DUMPS and not sink.call.loop):
+            # json.dump of one record is not bulk, nor a customer's own data mailed to them;
+            # a list or queryset of records written or mailed is.
+            reached = [(s, p) for s, p in reached if (_gathered(p) if mailed else _through_collection(ctx, p))]
         if reached:
             source, path = reached[0]
             more = f" and {len(reached) - 1} more source{'s' if len(reached) > 2 else ''}" if len(reached) > 1 else ""
             categories = sorted({c for s, _ in reached for c in ctx.sources[s]["categories"]})
             yield ctx.flow_finding("PII303", sink, source, path,
-                                   f"{ctx.what(source)}{more} of many records is written out by {sink.call.display}",
+                                   f"{ctx.what(source)}{more} of many records is "
+                                   f"{'e-mailed' if mailed else 'written out'} by {sink.call.display}",
                                    categories=categories)
 
 
 MANY = {"each", "collect", "list", "merge"}  # edge ops: an element of, a comprehension, a container
 QUERYSETS = {"all", "filter", "exclude", "values", "values_list", "order_by", "iterator", "scalars"}
+
+
+def _gathered(path) -> bool:
+    """Many records gathered into one value: a comprehension over them, or each of them added
+    to a container in a loop. A loop that mails each customer their own is not."""
+    looped = False
+    for _, data in path:
+        op = data.get("op") if data else None
+        if op == "collect" or (looped and op in ("list", "merge")):
+            return True
+        looped = looped or op == "each"
+    return False
 
 
 def _through_collection(ctx, path) -> bool:
