@@ -24,10 +24,15 @@ DELETER_NAME = re.compile(r"(?:Delete|Destroy|Erase|Purge|Anonymi[sz]e)(?![a-z])
 def record_call(b: GraphBuilder, call: CallFact, mod: ModuleFacts) -> None:
     """``obj.delete()``, ``Model.objects.filter(...).delete()``, ``session.delete(obj)``,
     and updates that blank personal fields."""
-    if call.func is None or call.func[0] != "a":
+    if call.func is None or call.func[0] not in ("a", "f"):
         return
     method = call.func[2]
     if method not in ("delete", "update"):
+        return
+    if call.func[0] == "f":
+        # self.delete() in a model's own method (forget(), anonymise()).
+        if method == "delete" and call.func[1] in b.p.classes:
+            b.erasures[call.func[1]].append((mod.path, call.line, "self.delete()"))
         return
     base = b.resolve(call.func[1])
     cls = None

@@ -789,7 +789,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         qual = f"{t}.{call.func[2][5:-1]}="
         sinks = self.pack.sinks_for(qual)
         if sinks:
-            self._sink(call, mod, qual, sinks)
+            self._sink(replace(call, receiver=None), mod, qual, sinks)  # the value assigned, not the object
 
     def _callback_sink(self, call: CallFact, mod: ModuleFacts, qual: str, keywords: list[str]) -> None:
         """``sentry_sdk.init(before_send=scrub)``: what ``scrub`` returns is what the tracker

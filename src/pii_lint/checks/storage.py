@@ -30,13 +30,14 @@ def check_303(ctx):
     for sink in ctx.sinks("file", "email"):
         method = sink.call.display.rsplit(".", 1)[-1]
         mailed = sink.kind == "email"
-        if not (mailed or sink.call.loop or method in BULK_METHODS):
-            continue
         reached = ctx.reaching(sink, "PII303")
-        if mailed or (method in DUMPS and not sink.call.loop):
-            # json.dump of one record is not bulk, nor a customer's own data mailed to them;
-            # a list or queryset of records written or mailed is.
-            reached = [(s, p) for s, p in reached if (_gathered(p) if mailed else _through_collection(ctx, p))]
+        if mailed or not (sink.call.loop or method in BULK_METHODS):
+            # One write or mail: many records only if they were gathered into what it writes
+            # (s3.put_object(Body=json.dumps([...]))); a customer's own data mailed to them is not.
+            reached = [(s, p) for s, p in reached if _gathered(p)]
+        elif method in DUMPS and not sink.call.loop:
+            # json.dump of one record is not bulk; of a list or queryset it is.
+            reached = [(s, p) for s, p in reached if _through_collection(ctx, p)]
         if reached:
             source, path = reached[0]
             more = f" and {len(reached) - 1} more source{'s' if len(reached) > 2 else ''}" if len(reached) > 1 else ""
