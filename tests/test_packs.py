@@ -307,7 +307,7 @@ def test_every_sdk_sink_is_complete(pack):
     ("sqlalchemy.orm.Session.add", "storage"),
     ("sqlite3.Connection.cursor.execute", "storage"),
     ("psycopg2.extensions.cursor.execute", "storage"),
-    ("boto3.client.put_object", "storage"),
+    ("boto3.client.put_object", "file"),
     ("redis.Redis.hset", "cache"),
     ("django.core.cache.cache.set", "cache"),
     ("open.write", "file"),
