@@ -12,6 +12,7 @@ Edges carry ``k`` (kind: intra, call, return, summary), ``d`` (what happened), `
 
 from __future__ import annotations
 
+import fnmatch
 from collections import defaultdict, deque
 from dataclasses import dataclass, field, replace
 
@@ -73,6 +74,17 @@ class Project:
             for q in mod.functions:
                 project.function_module[q] = mod
         return project
+
+
+def _holds(when: dict, call: CallFact) -> bool:
+    """A sink's condition on literal arguments (``content_type="text/csv"``): every key given
+    a literal that matches one of its globs."""
+    for key, globs in when.items():
+        value = call.consts.get(key) if isinstance(key, str) else (
+            call.pos_consts[key] if key < len(call.pos_consts) else None)
+        if not isinstance(value, str) or not any(fnmatch.fnmatchcase(value.lower(), g) for g in globs):
+            return False
+    return True
 
 
 def _cleaned(kind: str, display: str) -> str:
@@ -433,6 +445,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             # response.set_cookie(...) on a value of unknown class: the pack's receiver-agnostic
             # sinks (`*.set_cookie`, `*.objects.create`) still apply.
             sinks = [s for s in self.pack.sinks_for(qual) if any(c.startswith("*.") for c in s.callee)]
+        sinks = [s for s in sinks if _holds(s.when, call)]
         if sinks:
             self._sink(call, mod, qual, sinks)
             if not qual.rsplit(".", 1)[-1][:1].isupper():

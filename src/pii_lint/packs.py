@@ -111,6 +111,7 @@ class Sink(_Strict):
     url: ArgSpec | None = None  # http: the argument holding the URL
     expiry: list[ArgSpec] = []  # cache: keywords or positions that set an expiry ("*": always)
     expiry_methods: list[str] = []  # cache: methods that set an expiry afterwards (expire)
+    when: dict[ArgSpec, list[str]] = {}  # only calls giving these arguments a literal matching a glob
 
 
 class Factory(_Strict):
