@@ -999,6 +999,21 @@ class _Extractor:
             for b in base:
                 self.flow_all(refs, b, f"put in {_short(target.value)}{where}", stmt.lineno,
                               f"put:{key!r}" if isinstance(key, (str, int)) else "list")
+            outer = target.value
+            held = refs
+            while isinstance(outer, ast.Subscript) and held:
+                # notice["params"]["user"] = v: v is in notice too, under "params" then "user".
+                inner_key = key
+                key = _literal(outer.slice)
+                held = self.temp(outer, held, f"put in {_short(outer)}",
+                                 f"put:{inner_key!r}" if isinstance(inner_key, (str, int)) else "list")
+                root = outer.value
+                if not isinstance(root, ast.Subscript):
+                    ref = self.target_ref(root, ctx) if isinstance(root, (ast.Name, ast.Attribute)) else None
+                    if ref is not None:
+                        self.flow_all(held, ref, f"put in {_short(root)}", stmt.lineno,
+                                      f"put:{key!r}" if isinstance(key, (str, int)) else "list")
+                outer = root
             holder = (_dotted(target.value) or "").rsplit(".", 1)[-1].lower()
             if refs and len(base) == 1 and ("cookie" in holder or holder in ("session", "jar")):
                 # response.cookies[k] = v, SimpleCookie()[k] = v, flask.session[k] = v: the graph

@@ -51,7 +51,7 @@ class Entries:
         op = data.get("op") or ""
         if op.startswith("put:"):
             self.stack.append(frozenset({op[4:]}))  # keys as their repr: 'email', 0
-        elif op == "list":
+        elif op in ("list", "gather"):
             self.stack.append(ANY_KEY)  # rows.append(row), d[key] = v: in the container, under some key
         elif op == "each":
             if self.stack:
@@ -294,7 +294,7 @@ class FlowIndex:
         op = data.get("op") or ""
         if op.startswith("put:"):
             return _matched(need, frozenset({op[4:]}))
-        if op == "list":
+        if op in ("list", "gather"):
             return _matched(need, ANY_KEY)
         if op == "each":
             return (need + (ANY_KEY,))[-MAX_KEYS:]

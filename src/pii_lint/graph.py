@@ -337,6 +337,13 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             s, d = resolve(src), resolve(dst)
             if s.startswith("q|") and self._is_property(s[2:]):
                 s = f"r|{s[2:]}"  # self.full_name, an @property: what its function returns
+            if d.startswith("q|") and not s.startswith("q|") and self._is_property(d[2:]):
+                # customer.email = x through an @email.setter: the setter's value parameter.
+                setter = self.p.functions[d[2:]]
+                if len(setter.params) >= 2:
+                    self.add_edge(s, f"v|{setter.scope}|{setter.params[1]}", CALL,
+                                  f"passed to the {setter.name} setter", (mod.path, line) if line else None)
+                continue
             if s.startswith("q|") and s[2:] in self.p.functions and not d.startswith("q|"):
                 self._function_values[d].add(s[2:])  # GETTERS = {"email": get_email}: a function held as a value
             if s.startswith("q|") or d.startswith("q|"):
@@ -438,6 +445,21 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             self._bind(call, mod, target, receiver_bound=False, returns=False)
             return
         qual = target
+        if kind == "ext" and qual in self.pack.info.child_builders:
+            # ET.SubElement(root, "Tx"): the new element is inside root, and so is what it holds.
+            position = self.pack.info.child_builders[qual]
+            for key, refs in call.args:
+                if key == position:
+                    for ref in refs:
+                        parent = self.resolve(ref)
+                        if parent.startswith("q|"):
+                            continue
+                        # tx = SubElement(root, "Tx"); SubElement(tx, "IBAN").text = iban: what is
+                        # later added to tx is in root too, so the name it is kept under links back.
+                        kept = [n for n, d in self.g._succ.get(result, {}).items() if d.get("d", "").startswith("assigned to")]
+                        for child in [result, *sorted(kept)]:
+                            self.add_edge(child, parent, INTRA, f"added to {call.display}'s parent", at,
+                                          op="gather" if call.loop else "list")
         if kind == "ext" and qual in self.pack.info.callback_sinks:
             self._callback_sink(call, mod, qual, self.pack.info.callback_sinks[qual])
         sinks = self.pack.sinks_for(qual) if kind == "ext" else []
@@ -482,7 +504,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             recv = self.resolve(call.receiver)
             if not recv.startswith("q|"):
                 # append(x) nests x one level down; update(d), extend(xs) merge d's entries in as they are.
-                nesting = "merge" if call.func[2] in MERGERS else "list"
+                nesting = "merge" if call.func[2] in MERGERS else "gather" if call.loop else "list"
                 for key, refs in call.args:
                     for r in refs:
                         self.add_edge(self.resolve(r), recv, INTRA, f"added to {call.display.rsplit('.', 1)[0]}",

@@ -36,7 +36,7 @@ DJANGO_USER = "django.contrib.auth.models.User"
 USER_BASES = frozenset({"AbstractUser", "AbstractBaseUser"})
 # `request.user`, `self.request.user`, GraphQL `info.context.user`, Flask `g.user`,
 # Starlette `request.state.user`: the signed-in user, an object of the user model.
-REQUEST_HOLDERS = frozenset({"request", "context", "g", "state", "scope", "req"})
+REQUEST_HOLDERS = frozenset({"request", "context", "g", "state", "scope", "req", "session"})
 # A request's whole payload: what the sender put in it (a webhook's customer, a form's fields).
 REQUEST_PAYLOADS = frozenset({"body", "data", "json", "POST", "form"})
 # Celery: queuing a task calls it later with the same arguments.

@@ -73,6 +73,7 @@ class PackInfo(_Strict):
     pii_switches: dict[str, str] = {}  # SDK set-up call -> its keyword that turns on sending personal data
     field_types: dict[str, str] = {}  # field class -> the category it holds whatever its name (EmailField)
     callback_sinks: dict[str, list[str]] = {}  # SDK set-up call -> keywords naming a function whose result it sends
+    child_builders: dict[str, int] = {}  # call -> position of the parent its result is added to (SubElement)
     method_params: dict[str, list[str]] = {}  # library method -> the classes of its parameters (after self)
     request_globals: dict[str, str] = {}  # framework proxy (flask.request) -> what it stands for (request)
 

@@ -349,6 +349,8 @@ class ValueTypes:
             factory = self.pack.factory_type(qual)
             if factory:
                 return factory
+            if method[:1].isupper() and "." in qual and qual not in self.p.modules:
+                return qual  # pybrake.Notifier(...): a library class, named by its CapWords
             return None
         # A method called on a value.
         if call.func[0] == "a":

@@ -48,17 +48,18 @@ def check_303(ctx):
                                    categories=categories)
 
 
-MANY = {"each", "collect", "list", "merge"}  # edge ops: an element of, a comprehension, a container
+MANY = {"each", "collect", "list", "merge", "gather"}  # edge ops: an element of, a comprehension, a container
 QUERYSETS = {"all", "filter", "exclude", "values", "values_list", "order_by", "iterator", "scalars"}
 
 
 def _gathered(path) -> bool:
     """Many records gathered into one value: a comprehension over them, or each of them added
-    to a container in a loop. A loop that mails each customer their own is not."""
+    to a container in a loop ("gather": rows.append(row) under a for). A loop that mails each
+    customer their own is not."""
     looped = False
     for _, data in path:
         op = data.get("op") if data else None
-        if op == "collect" or (looped and op in ("list", "merge")):
+        if op in ("collect", "gather") or (looped and op in ("list", "merge")):
             return True
         looped = looped or op == "each"
     return False
