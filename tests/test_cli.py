@@ -111,8 +111,11 @@ def test_cache_gives_the_same_answer(project: Path) -> None:
     [
         ("[tool.pii-lint\n", "TOML error"),
         ("[tool.pii-lint]\nunknown_key = 1\n", "unknown_key: unknown key"),
+        ("[tool.pii-lint]\nexlude = []\n", "exlude: unknown key; did you mean `exclude`?"),
+        ('[tool.pii-lint.recipients.crm]\nhosts = ["crm.example"]\nallows = ["email"]\n', "did you mean `allow`?"),
         ("[tool.pii-lint]\ninfer = 3\n", "infer"),
-        ('[tool.pii-lint.fields]\n"shop.models.Customer.email" = "contact.emial"\n', "user.contact.email"),
+        ('[tool.pii-lint]\ninfer = "yes"\n', 'infer: must be true, false or "suggest"'),
+        ('[tool.pii-lint.fields]\n"shop.models.Customer.email" = "contact.emial"\n', "closest known: contact.email"),
         ('[tool.pii-lint]\npack = "./nowhere"\n', "nowhere"),
     ],
 )
@@ -133,3 +136,19 @@ def test_rules_and_explain() -> None:
     page = run_cli("explain", "PII201")
     assert page.returncode == 0 and "personal-data-logged" in page.stdout
     assert run_cli("explain", "PII999").returncode == 2
+
+
+def test_a_tag_typo_and_a_config_entry_naming_no_field_are_findings_and_the_run_goes_on(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.pii-lint]\n\n[tool.pii-lint.fields]\n"shop.models.Customr.email" = "contact.email"\n', encoding="utf-8")
+    models = project / "shop" / "models.py"
+    models.write_text(models.read_text(encoding="utf-8").replace("# pii: contact.email", "# pii: contact.emial"),
+                      encoding="utf-8")
+    result = run_cli("check", str(project), "--format", "concise", "--no-cache")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("pyproject.toml:4:1: PII901") and "closest field: shop.models.Customer.email" in line
+               for line in lines), lines
+    assert any("PII901" in line and "contact.emial" in line and "closest known: contact.email" in line
+               for line in lines), lines
+    assert any("PII201" in line for line in lines), lines  # the rest was analysed

@@ -41,3 +41,18 @@ def test_flake8_honours_exclude(tmp_path: Path) -> None:
     (project / "app.py").write_text(body, encoding="utf-8")
     out = _normalise(_flake8(project).stdout)
     assert [line.split(":")[0] for line in out] == ["app.py"]
+
+
+def test_a_tag_typo_is_one_finding_at_the_tag_not_a_failure_everywhere(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.pii-lint]\n", encoding="utf-8")
+    (project / "models.py").write_text(
+        "from django.db import models\n\n\nclass Customer(models.Model):  # pii-retention: 1y\n"
+        "    email = models.EmailField()  # pii: contact.emial\n\n    def forget(self):\n        self.delete()\n",
+        encoding="utf-8")
+    (project / "views.py").write_text("import logging\n\n\ndef f(phone):\n    logging.info(phone)\n", encoding="utf-8")
+    out = _normalise(_flake8(project).stdout)
+    # file:line:col: CODE message -> (file, CODE)
+    assert [(line.split(":")[0], line.split(" ")[1]) for line in out] == [("models.py", "PII901"), ("views.py", "PII201")], out
+    assert "closest known: contact.email" in out[0], out

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, field_validator
 
 from .errors import ConfigError, describe_validation_error
 
@@ -35,7 +35,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     pack: str = "shop"
-    infer: Union[bool, Literal["suggest"]] = True
+    infer: Union[StrictBool, Literal["suggest"]] = True  # "yes" is an error, not True
     exclude: list[str] = Field(default_factory=lambda: list(DEFAULT_EXCLUDE))  # replaces the defaults
     extend_exclude: list[str] = Field(default=[], alias="extend-exclude")  # adds to them
     select: list[str] = []
@@ -43,6 +43,13 @@ class Settings(BaseModel):
     recipients: dict[str, Recipient] = {}
     fields: dict[str, Union[str, list[str]]] = {}
     retention: dict[str, str] = {}
+
+    @field_validator("infer", mode="before")
+    @classmethod
+    def _infer_value(cls, value):
+        if value is True or value is False or value == "suggest":
+            return value
+        raise ValueError('must be true, false or "suggest"')
 
     @field_validator("retention")
     @classmethod

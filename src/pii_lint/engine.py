@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import os
 import stat
+from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,9 +14,8 @@ from typing import TYPE_CHECKING
 
 from .cache import FactCache
 from .config import Config
-from .errors import ConfigError
 from .facts import ModuleFacts, extract, module_name_for
-from .findings import Finding, Suppression
+from .findings import Finding, Location, Suppression
 
 if TYPE_CHECKING:
     from .flows import FlowIndex
@@ -205,13 +206,9 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
         facts = collect_facts(root, modules, pack, pack_spec, jobs=jobs, cache=cache, keys=keys, progress=progress)
         builder = GraphBuilder(Project.build(facts), pack, settings)
         builder.build()
-        if builder.bad_tags:
-            path, line, message = sorted(builder.bad_tags)[0]
-            more = f" (and {len(builder.bad_tags) - 1} more)" if len(builder.bad_tags) > 1 else ""
-            raise ConfigError(f"{path}:{line}: {message}{more}")
         flows = FlowIndex(builder)
-        findings = run_checks(builder, flows, pack, settings, facts)
-        findings = _apply_noqa(findings, facts)
+        findings = run_checks(builder, flows, pack, settings, facts, _config_file(config))
+        findings = _apply_noqa(findings, facts) + _unused_noqa(findings, facts, pack)
         findings = _select(findings, settings.select, settings.ignore, pack)
         findings.sort(key=Finding.sort_key)
         if cache:
@@ -223,6 +220,17 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
     return Analysis(root, findings, builder, facts, flows)
 
 
+def _config_file(config: Config) -> tuple[str, str] | None:
+    """The configuration file as the project sees it, for findings about its entries."""
+    if config.source is None:
+        return None
+    try:
+        rel = config.source.resolve().relative_to(config.root.resolve()).as_posix()
+        return rel, config.source.read_text(encoding="utf-8")
+    except (ValueError, OSError, UnicodeDecodeError):
+        return None
+
+
 def _apply_noqa(findings: list[Finding], facts: list[ModuleFacts]) -> list[Finding]:
     noqa = {f.path: f.noqa for f in facts}
     out = []
@@ -231,7 +239,7 @@ def _apply_noqa(findings: list[Finding], facts: list[ModuleFacts]) -> list[Findi
         if entry is None:
             out.append(finding)
             continue
-        codes, reason = entry
+        codes, reason = entry[0], entry[1]
         if codes is not None and not any(finding.code.startswith(c) for c in codes):
             out.append(finding)
             continue
@@ -239,6 +247,43 @@ def _apply_noqa(findings: list[Finding], facts: list[ModuleFacts]) -> list[Findi
             from dataclasses import replace
 
             out.append(replace(finding, suppression=Suppression("noqa", reason)))
+    return out
+
+
+def _unused_noqa(findings: list[Finding], facts: list[ModuleFacts], pack) -> list[Finding]:
+    """PII902: a ``# noqa:`` naming a PII code that is no rule (``PII2O1``), or one that no
+    finding on its line has. Bare noqa and other tools' codes are left alone."""
+    rule = pack.rules.get("PII902")
+    if rule is None:
+        return []
+    on_line = defaultdict(set)
+    for f in findings:
+        on_line[(f.location.path, f.location.line)].add(f.code)
+    codes_known = sorted(pack.rules)
+    out = []
+    for mod in facts:
+        for line, entry in sorted(mod.noqa.items()):
+            codes, bad = entry[0], entry[2] if len(entry) > 2 else ()
+            if codes is None:
+                continue
+            problems = []
+            for word in bad:
+                if word.startswith("PII"):
+                    close = difflib.get_close_matches(word, codes_known, n=1, cutoff=0.6)
+                    problems.append(f"{word} is not a rule code" + (f" (did you mean {close[0]}?)" if close else ""))
+            for code in codes:
+                if not code.startswith("PII"):
+                    continue  # another tool's code
+                if not any(c.startswith(code) for c in codes_known):
+                    problems.append(f"{code} is not a rule code")
+                elif not any(c.startswith(code) for c in on_line.get((mod.path, line), ())):
+                    problems.append(f"{code} suppresses no finding on this line")
+            if problems:
+                out.append(Finding(
+                    code="PII902", name=rule.name, message=f"PII902 unused noqa: {'; '.join(problems)}",
+                    location=Location(mod.path, line, 1), source="noqa", sink="", policy=rule.policy,
+                    severity=rule.severity,
+                ))
     return out
 
 

@@ -30,7 +30,10 @@ Ref = tuple
 
 PII_COMMENT = re.compile(r"#\s*pii\s*:\s*([^#\n]*)")
 RETENTION_COMMENT = re.compile(r"#\s*pii-retention\s*:\s*([^#\s]+)")
-NOQA_COMMENT = re.compile(r"#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?(?:\s*--\s*([^#\n]*))?", re.I)
+# `# noqa`, `# noqa: PII201, E501 -- reviewed`: the codes are whatever follows the colon up
+# to the reason, so that a misspelt code (PII2O1) is seen as one instead of making a bare noqa.
+NOQA_COMMENT = re.compile(r"#\s*noqa\b(?:\s*:\s*((?:(?!\s--)[^#\n])*))?(?:\s*--\s*([^#\n]*))?", re.I)
+NOQA_CODE = re.compile(r"[A-Z]+[0-9]+")
 COMMENT_HINT = re.compile(r"#\s*(?:pii|noqa)", re.I)
 
 # Wrappers whose first type argument is the type of the value.
@@ -165,7 +168,7 @@ class ModuleFacts:
     blanks: list = field(default_factory=list)  # (base ref, attr, line): personal field set empty
     constants: dict[str, str] = field(default_factory=dict)  # module-level NAME = "string"
     urls: dict[str, str] = field(default_factory=dict)  # temp id -> a URL literal ("https://..."), a value of its own
-    noqa: dict[int, tuple] = field(default_factory=dict)  # line -> (codes or None, reason)
+    noqa: dict[int, tuple] = field(default_factory=dict)  # line -> (codes or None, reason, misspelt codes)
 
 
 class _Ctx:
@@ -347,8 +350,11 @@ class _Extractor:
                 found[i] = line
                 m = NOQA_COMMENT.search(line)
                 if m:
-                    codes = tuple(c.upper() for c in re.split(r"[,\s]+", m.group(1)) if c) if m.group(1) else None
-                    self.f.noqa[i] = (codes, (m.group(2) or "").strip())
+                    words = [c.upper() for c in re.split(r"[,\s]+", m.group(1) or "") if c]
+                    codes = tuple(c for c in words if NOQA_CODE.fullmatch(c))
+                    bad = tuple(c for c in words if not NOQA_CODE.fullmatch(c))
+                    # Only a comment with no codes at all is bare; misspelt codes silence nothing.
+                    self.f.noqa[i] = (codes if words else None, (m.group(2) or "").strip(), bad)
         return found
 
     def _tag_comment(self, node) -> tuple[str, ...]:
@@ -358,7 +364,8 @@ class _Extractor:
                 m = PII_COMMENT.search(text)
                 if m:
                     # `# pii: name.first (prénom), name.last`: keys are the first word of each part.
-                    return tuple(part.split()[0] for part in m.group(1).split(",") if part.split())
+                    keys = tuple(part.split()[0] for part in m.group(1).split(",") if part.split())
+                    return keys or ("",)  # a bare `# pii:`: reported (PII901), never a tag of nothing
         return ()
 
     def _retention_comment(self, line: int) -> str | None:

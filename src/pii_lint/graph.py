@@ -127,8 +127,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._reverse: dict[tuple[str, str], str] | None = None
         self._override_cache: dict[str, list[str]] = {}  # method -> overriding methods of subclasses
         self._classes_by_snake: dict[str, list[str]] | None = None
-        self._duck: tuple[dict, dict] | None = None
-        self.opaque_calls: set[str] = set()  # results of calls whose callee is not known  # (parameter node -> attrs used, attr -> classes)
+        self._duck: tuple[dict, dict] | None = None  # (parameter node -> attrs used, attr -> classes)
+        self.opaque_calls: set[str] = set()  # results of calls whose callee is not known
         self._user_model: str | None = None
         self.repr_cache: dict[str, tuple | None] = {}  # class -> categories its str()/repr() shows
         self.sinks: list[SinkInfo] = []

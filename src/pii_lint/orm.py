@@ -133,7 +133,7 @@ class ModelSemantics:
             mod = self.p.class_module[qual]
             if cls.retention is not None and not RETENTION.match(cls.retention):
                 self.bad_tags.append((mod.path, cls.line, f"retention {cls.retention!r} of {cls.name} is not a "
-                                                          f"period like 30d, 12w, 6m or 7y"))
+                                                          f"period like 30d, 12w, 6m or 7y; it is ignored"))
             for name, fld in cls.fields.items():
                 node = f"f|{qual}|{name}"
                 self.g.add_node(node)
@@ -337,8 +337,12 @@ class ModelSemantics:
         return out
 
     def _category(self, raw: str, mod: ModuleFacts, line: int) -> str | None:
+        if not raw.strip():
+            self.bad_tags.append((mod.path, line, "the `# pii:` tag names no category (`pii-lint categories` "
+                                                  "lists them); the tag is ignored"))
+            return None
         try:
             return self.pack.normalize_category(raw)
-        except ConfigError as exc:  # the engine stops with it: a configuration error
-            self.bad_tags.append((mod.path, line, f"`# pii:` tag: {exc}"))
+        except ConfigError as exc:  # reported as PII901 at the tag; the rest is analysed
+            self.bad_tags.append((mod.path, line, f"the tag names an {exc}; the tag is ignored"))
             return None

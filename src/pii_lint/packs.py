@@ -267,7 +267,7 @@ def _normalize_key(categories: dict[str, str], key: str) -> str:
     if full in categories:
         return full
     close = difflib.get_close_matches(full, list(categories), n=3, cutoff=0.6)
-    hint = f"; closest known: {', '.join(close)}" if close else ""
+    hint = f"; closest known: {', '.join(c.removeprefix('user.') for c in close)}" if close else ""
     raise ConfigError(f"unknown data category {key!r}{hint}")
 
 

@@ -6,7 +6,8 @@ A check is a function ``check(ctx) -> Iterable[Finding]`` registered in ``CHECKS
 from __future__ import annotations
 
 from .context import CheckContext
-from . import outbound, pii101, pii103, pii201, pii204, pii205, pii206, pii301, pii302, pii401, pii900, storage
+from . import outbound, pii101, pii103, pii201, pii204, pii205, pii206, pii301, pii302, pii401, pii900, pii901, \
+    storage
 
 CHECKS = {
     "PII101": pii101.check,
@@ -23,11 +24,14 @@ CHECKS = {
     "PII303": storage.check_303,
     "PII401": pii401.check,
     "PII900": pii900.check,
+    "PII901": pii901.check,
 }
 
 
-def run_checks(builder, flows, pack, settings, facts) -> list:
-    ctx = CheckContext(builder, flows, pack, settings, facts)
+def run_checks(builder, flows, pack, settings, facts, config_file=None) -> list:
+    """``config_file``: (project-relative path, text) of the configuration, for findings
+    about its entries."""
+    ctx = CheckContext(builder, flows, pack, settings, facts, config_file)
     enabled = pack.enabled_rules()
     findings = []
     for code, check in CHECKS.items():

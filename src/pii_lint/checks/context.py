@@ -10,7 +10,8 @@ def short_category(key: str) -> str:
 
 
 class CheckContext:
-    def __init__(self, builder, flows, pack, settings, facts) -> None:
+    def __init__(self, builder, flows, pack, settings, facts, config_file=None) -> None:
+        self.config_file = config_file  # (project-relative path, text) or None
         self.builder = builder
         self.flows = flows
         self.pack = pack
