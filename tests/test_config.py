@@ -53,7 +53,7 @@ allow = ["contact.email", "name.first"]
     ('[tool.pii-lint.retention]\n"a.B" = "forever"\n', ["retention", "forever"]),
     ('[tool.pii-lint.recipients.x]\nsdk = "faxmachine"\n', ["recipients.x.sdk", "faxmachine", "mailchimp"]),
     ('[tool.pii-lint.recipients.x]\nhosts = ["a.example"]\nallow = ["contact.emial"]\n',
-     ["recipients.x.allow", "user.contact.email"]),
+     ["recipients.x.allow", "closest known: contact.email"]),
     ('[tool.pii-lint.recipients.x]\npurpose = "marketing"\n', ["recipients.x", "hosts, sdk or urls"]),
     ('[tool.pii-lint]\nselect = ["PII999"]\n', ["select", "PII999"]),
     ('[tool.pii-lint]\ninfer = "sometimes"\n', ["infer"]),

@@ -122,7 +122,7 @@ def test_normalize_category(pack):
     with pytest.raises(ConfigError) as err:
         pack.normalize_category("contact.emial")
     assert "contact.emial" in str(err.value)
-    assert "user.contact.email" in str(err.value)
+    assert "closest known: contact.email" in str(err.value)
 
 
 # -- name inference -----------------------------------------------------------------
@@ -472,7 +472,7 @@ def test_unknown_category_in_a_derived_pack(tmp_path):
     })
     with pytest.raises(ConfigError) as err:
         load_pack(str(folder))
-    assert "government_idd" in str(err.value) and "user.government_id" in str(err.value)
+    assert "government_idd" in str(err.value) and "closest known: government_id" in str(err.value)
 
 
 def test_extends_shop(tmp_path):

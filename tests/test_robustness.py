@@ -401,7 +401,7 @@ BAD_CONFIGS = {
     "wrong-type": ("[tool.pii-lint]\ninfer = 3\n", None, ["pyproject.toml", "infer"]),
     "unknown-category": (
         '[tool.pii-lint.fields]\n"shop.models.Customer.email" = "contact.emial"\n', None,
-        ["pyproject.toml", "shop.models.Customer.email", "contact.emial", "user.contact.email"]),
+        ["pyproject.toml", "shop.models.Customer.email", "contact.emial", "closest known: contact.email"]),
     "unknown-sdk": (
         '[tool.pii-lint.recipients.crm]\nsdk = "nosuchsdk"\n', None,
         ["pyproject.toml", "recipients.crm", "nosuchsdk"]),

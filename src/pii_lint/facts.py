@@ -20,6 +20,7 @@ Refs are tuples:
 from __future__ import annotations
 
 import ast
+import json
 import re
 import sys
 import threading
@@ -377,6 +378,16 @@ class _Extractor:
         return None
 
     # -- helpers --------------------------------------------------------------
+    def code_text(self, node, limit: int = 60) -> str:
+        """The expression as written (``request.POST["password"]``), for messages; shortened."""
+        line = getattr(node, "lineno", None)
+        if line is not None and line == getattr(node, "end_lineno", None) and 0 < line <= len(self.lines):
+            raw = self.lines[line - 1].encode("utf-8")[node.col_offset:node.end_col_offset]
+            text = raw.decode("utf-8", "replace")
+        else:
+            text = _short(node)
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
     def col(self, line: int, offset: int) -> int:
         """1-based column in characters: ast gives UTF-8 byte offsets."""
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -1042,7 +1053,10 @@ class _Extractor:
             base = ("f", ctx.class_qual, None) if tref[0] == "f" else tref[1]
             self.f.blanks.append((base, target.attr, stmt.lineno))
         if tags:
-            self.add_source(target, tags, f"{label} (collection point)", False, tref)
+            # ip = request.META["REMOTE_ADDR"]  # pii: ...: named as the code reads it.
+            said = self.code_text(value) if value is not None else ""
+            self.add_source(target, tags, said if said and len(said) <= 60 else f"{label} (collection point)", False,
+                            tref)
         elif isinstance(target, ast.Name):
             self.maybe_infer(target, target.id, tref, target.id)
         if value is not None and tref[0] in ("n", "f"):
@@ -1147,13 +1161,13 @@ class _Extractor:
         key = _literal(node.slice)
         if isinstance(key, str) and base:
             t = self.temp(node, base, f"read key {key!r}", f"read:{key!r}")
-            self.maybe_infer(node, key, t[0], f"[{key!r}]")
+            self.maybe_infer(node, key, t[0], self.code_text(node))
             return t
         choices = self.key_names(node.slice)
         if choices and base:
             t = self.temp(node, base, f"read key {node.slice.id}")
             for choice in choices:
-                self.maybe_infer(node, choice, t[0], f"[{choice!r}]")
+                self.maybe_infer(node, choice, t[0], f"{self.code_text(node.value)}[{json.dumps(choice)}]")
             return t
         return base
 
@@ -1358,7 +1372,7 @@ class _Extractor:
         # `.get("email")` reads a personal key.
         if isinstance(func, ast.Attribute) and func.attr in ("get", "getlist", "pop", "setdefault") and node.args:
             for key in self.key_names(node.args[0]):
-                self.maybe_infer(node, key, ("c", cid), f".{func.attr}({key!r})")
+                self.maybe_infer(node, key, ("c", cid), f"{self.code_text(func.value)}.{func.attr}({json.dumps(key)})")
         return [("c", cid)]
 
     def sink_like_call(self, node, kind: str, refs, ctx: _Ctx, raised: Ref | None = None,

@@ -73,10 +73,33 @@ class CheckContext:
             items = [(s, p) for s, p in items if seen[s]]
         if not items:
             return None
+        # The most sensitive source leads, and its path is the one shown (a password before a
+        # username); the rest keep their order (tagged before inferred, shortest path first).
+        items = sorted(items, key=lambda item: min((self.rank(c) for c in seen[item[0]]), default=9))
         (best, path), others = items[0], [s for s, _ in items[1:]]
-        categories = sorted({c for s in [best, *others] for c in seen[s]})
+        categories = self.by_sensitivity({c for s in [best, *others] for c in seen[s]})
         suffix = f" and {len(others)} more source{'s' if len(others) > 1 else ''}" if others else ""
         return best, path, categories, suffix
+
+    def rank(self, category: str) -> int:
+        """0 forbidden, 1 credentials, 2 the pack's sensitive list, 3 the rest."""
+        info = self.pack.info
+        for rank, keys in enumerate((info.forbidden, info.credentials, info.sensitive)):
+            if self.pack.is_under(category, keys):
+                return rank
+        return 3
+
+    def by_sensitivity(self, categories) -> list[str]:
+        return sorted(categories, key=lambda c: (self.rank(c), c))
+
+    def headline(self, found) -> tuple[str, bool]:
+        """``authorization.password, account.username (request.POST["password"] and 1 more
+        source)``: every category the sink gets, the most sensitive first, then where the
+        first comes from; and whether the subject is plural."""
+        source, _, categories, suffix = found
+        cats = self.by_sensitivity(categories) or list(self.sources[source]["categories"])
+        text = f"{', '.join(short_category(c) for c in cats)} ({self.describe_source(source)}{suffix})"
+        return text, len(cats) > 1 or bool(suffix)
 
     def describe_source(self, node: str) -> str:
         info = self.sources[node]

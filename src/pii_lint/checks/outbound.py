@@ -53,10 +53,11 @@ def check_203(ctx):
         where = dest.name or "a host that cannot be resolved"
         found = ctx.grouped(sink, "PII203", shown=lambda source, path: _sent(ctx, source, path))
         if found is not None:
-            source, path, categories, more = found
+            source, path, categories, _ = found
+            subject, plural = ctx.headline(found)
             yield ctx.flow_finding("PII203", sink, source, path,
-                                   f"{ctx.what(source)}{more} sent to {where}, which no declared recipient covers",
-                                   categories=categories)
+                                   f"{subject} {'are' if plural else 'is'} sent to {where}, which no declared "
+                                   f"recipient covers", categories=categories)
 
 
 def _sent(ctx, source: str, path) -> tuple[str, ...]:

@@ -17,9 +17,10 @@ def check(ctx):
         found = ctx.grouped(sink, CODE, shown=shown)
         if found is None:
             continue
-        source, path, categories, more = found
+        source, path, categories, _ = found
+        subject, plural = ctx.headline(found)
         where = "an exception message" if sink.qual == "<raise>" else f"logging via {sink.call.display}"
-        yield ctx.flow_finding(CODE, sink, source, path, f"{ctx.what(source)}{more} {'reach' if more else 'reaches'} {where}",
+        yield ctx.flow_finding(CODE, sink, source, path, f"{subject} {'reach' if plural else 'reaches'} {where}",
                                categories=categories)
     yield from _trackers_told_to_collect(ctx)
 

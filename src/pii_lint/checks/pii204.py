@@ -15,9 +15,10 @@ def check(ctx):
             continue
         found = ctx.grouped(sink, CODE)
         if found is not None:
-            source, path, categories, more = found
+            source, path, categories, _ = found
+            subject, plural = ctx.headline(found)
             yield ctx.flow_finding(CODE, sink, source, path,
-                                   f"{ctx.what(source)}{more} sent to marketing recipient {dest.name} "
+                                   f"{subject} {'are' if plural else 'is'} sent to marketing recipient {dest.name} "
                                    f"with no consent check", categories=categories)
 
 

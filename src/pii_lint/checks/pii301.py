@@ -28,9 +28,10 @@ def check(ctx):
             continue
         found = ctx.grouped(sink, CODE)
         if found is not None:
-            source, path, categories, more = found
+            source, path, categories, _ = found
+            subject, plural = ctx.headline(found)
             yield ctx.flow_finding(CODE, sink, source, path,
-                                   f"{ctx.what(source)}{more} is cached by {sink.call.display} with no expiry",
+                                   f"{subject} {'are' if plural else 'is'} cached by {sink.call.display} with no expiry",
                                    categories=categories)
 
 

@@ -39,11 +39,13 @@ def check_303(ctx):
             # json.dump of one record is not bulk; of a list or queryset it is.
             reached = [(s, p) for s, p in reached if _through_collection(ctx, p)]
         if reached:
+            reached = sorted(reached, key=lambda item: min(ctx.rank(c) for c in ctx.sources[item[0]]["categories"]))
             source, path = reached[0]
             more = f" and {len(reached) - 1} more source{'s' if len(reached) > 2 else ''}" if len(reached) > 1 else ""
-            categories = sorted({c for s, _ in reached for c in ctx.sources[s]["categories"]})
+            categories = ctx.by_sensitivity({c for s, _ in reached for c in ctx.sources[s]["categories"]})
+            subject, plural = ctx.headline((source, path, categories, more))
             yield ctx.flow_finding("PII303", sink, source, path,
-                                   f"{ctx.what(source)}{more} of many records is "
+                                   f"{subject} of many records {'are' if plural else 'is'} "
                                    f"{'e-mailed' if mailed else 'written out'} by {sink.call.display}",
                                    categories=categories)
 
