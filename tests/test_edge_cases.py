@@ -213,3 +213,21 @@ def test_a_raw_password_written_to_its_column_is_stored(tmp_path: Path) -> None:
         """})
     stored = {line for path, line, code in found if code == "PII102"}
     assert stored == {17}  # the raw form value; `raw` is not known to be a password
+
+
+def test_newer_grammar_says_which_python_it_needs(tmp_path: Path) -> None:
+    """PEP 701 f-strings (3.12) under an older Python: a PII900 that says so, at CPython's
+    line and column, never "syntax error"; under 3.12 and later the file is analysed."""
+    import sys
+
+    from pii_lint.facts import extract
+
+    source = 'import logging\n\n\ndef f(user):\n    logging.info(f"{user["email"]}")\n'
+    facts = extract(source, "app.py", "app", lambda name: None)
+    if sys.version_info < (3, 12):
+        assert facts.error == "needs Python >= 3.12 to parse; run pii-lint under the project's Python"
+        assert (facts.error_line, facts.error_col) == (5, 27)  # where CPython stops: the inner quote
+    else:
+        assert facts.error is None
+    broken = extract("def f(:\n    pass\n", "b.py", "b", lambda name: None)
+    assert broken.error.startswith("syntax error") and (broken.error_line, broken.error_col) == (1, 7)

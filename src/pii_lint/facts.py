@@ -155,7 +155,8 @@ class ModuleFacts:
     path: str
     module: str
     error: str | None = None
-    error_line: int = 1  # where PII900 is reported
+    error_line: int = 1  # where PII900 is reported: CPython's line and column
+    error_col: int = 1
     scopes: dict[str, Scope] = field(default_factory=dict)
     classes: dict[str, ClassFact] = field(default_factory=dict)
     functions: dict[str, FunctionFact] = field(default_factory=dict)
@@ -207,7 +208,11 @@ def extract(source: bytes | str, relpath: str, module: str, infer_name) -> Modul
     try:
         tree = _parse(source, relpath)
     except SyntaxError as exc:
-        facts.error = f"syntax error: {exc.msg}" + (f" (line {exc.lineno})" if exc.lineno else "")
+        facts.error_line = exc.lineno or 1
+        facts.error_col = max(exc.offset or 1, 1)
+        newer = _needs_newer_python(exc)
+        facts.error = (f"needs Python >= {newer} to parse; run pii-lint under the project's Python"
+                       if newer else f"syntax error: {exc.msg}")
         return facts
     except (ValueError, MemoryError, RecursionError) as exc:
         facts.error = f"cannot parse: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
@@ -222,6 +227,27 @@ def extract(source: bytes | str, relpath: str, module: str, infer_name) -> Modul
         _run_deep(lambda: _Extractor(facts2, lines, infer_name).run(tree))
         return facts2
     return facts
+
+
+# Grammar this interpreter may be too old for: (version, what the failing line looks like).
+NEWER_SYNTAX = (
+    ((3, 12), re.compile(r"^\s*type\s+\w+\s*(?:\[[^\]]*\])?\s*=")),             # PEP 695 type aliases
+    ((3, 12), re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+\w+\s*\[")),           # PEP 695 type parameters
+    ((3, 14), re.compile(r"^\s*except\*?\s+[\w.]+\s*,\s*[\w.]+\s*:")),            # PEP 758 except A, B:
+    ((3, 14), re.compile(r"(?<![\w\"'])[tT][rR]?[\"']")),                              # PEP 750 t-strings
+)
+
+
+def _needs_newer_python(exc: SyntaxError) -> str | None:
+    """"3.12" when the error is newer grammar than this interpreter reads (PEP 701 f-strings,
+    PEP 695 type parameters...), not a mistake in the code."""
+    if exc.msg.startswith("f-string") and sys.version_info < (3, 12):
+        return "3.12"  # PEP 701: quotes, comments and backslashes inside f-string fields
+    line = exc.text or ""
+    for version, pattern in NEWER_SYNTAX:
+        if sys.version_info < version and pattern.search(line):
+            return ".".join(map(str, version))
+    return None
 
 
 def _parse(source, relpath: str) -> ast.Module:

@@ -8,5 +8,5 @@ CODE = "PII900"
 def check(ctx):
     for facts in ctx.facts:
         if facts.error:
-            yield ctx.declaration_finding(CODE, facts.path, facts.error_line, 1,
+            yield ctx.declaration_finding(CODE, facts.path, facts.error_line, facts.error_col,
                                           f"{facts.path} cannot be analysed: {facts.error}")
