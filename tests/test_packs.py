@@ -577,3 +577,23 @@ def test_pack_is_not_shared_with_a_copy(tmp_path):
     mine = load_pack(str(copy))
     assert sorted(mine.rules) == CODES
     assert mine.digest == load_pack("shop").digest
+
+
+def test_explain_quotes_the_policy_and_a_project_pack_may_replace_it(tmp_path) -> None:
+    page = render_explain(load_pack("shop"), "PII201")
+    assert "## The policy says" in page and "1.4 Information Storage & Security Protection" in page
+    assert "prohibited for any employee to privately query" in page
+    child = tmp_path / "mine"
+    child.mkdir()
+    (child / "pack.yaml").write_text("name: mine\nextends: shop\n", encoding="utf-8")
+    (child / "policy.yaml").write_text('clauses:\n  "1.4":\n    title: Logs\n    text: We never log customer data.\n',
+                                       encoding="utf-8")
+    page = render_explain(load_pack(str(child)), "PII201")
+    assert "1.4 Logs.** We never log customer data." in page
+    assert "Information Storage" not in page
+    assert load_pack(str(child)).policy["1.1"].title == "Policy Purpose & Applicable Scope"  # the rest inherited
+
+
+def test_every_rule_has_a_one_line_help() -> None:
+    for code, rule in load_pack("shop").rules.items():
+        assert rule.docs.help and "\n" not in rule.docs.help.strip(), code

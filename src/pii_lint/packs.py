@@ -132,6 +132,18 @@ class RuleDocs(_Strict):
     why: str
     example: str
     use_instead: str
+    help: str = ""  # one line under each finding in text output: what to do instead
+
+
+class Clause(_Strict):
+    title: str
+    text: str
+
+
+class Policy(_Strict):
+    """The privacy policy a pack encodes, by clause number ("1.4")."""
+
+    clauses: dict[str, Clause] = {}
 
 
 class RuleSpec(_Strict):
@@ -161,6 +173,7 @@ class Pack:
         digest: str,
     ) -> None:
         self.info = info
+        self.policy: dict[str, Clause] = {}  # clause number -> the policy's words
         self.categories = categories
         self.names = names
         self.sanitizers = sanitizers
@@ -384,7 +397,7 @@ def _load_folder(folder: Path, base_rules: dict[str, RuleSpec]) -> dict:
     for f in files:
         parts["digest"].update(f.relative_to(folder).as_posix().encode())
         parts["digest"].update(f.read_bytes())
-    optional = {"taxonomy.yaml": Taxonomy, "names.yaml": Names, "sanitizers.yaml": Sanitizers}
+    optional = {"taxonomy.yaml": Taxonomy, "names.yaml": Names, "sanitizers.yaml": Sanitizers, "policy.yaml": Policy}
     for filename, model in optional.items():
         path = folder / filename
         parts[filename] = _validate(model, path, _read_yaml(path)) if path.is_file() else None
@@ -427,6 +440,9 @@ def _load_pack_cached(pack: str, relative_to: str | None, _seen: tuple) -> Pack:
     factories = [f for group in parts["sinks"] for f in group.factories] + (base.factories if base else [])
     rules = dict(base.rules) if base else {}
     rules.update(parts["rules"])
+    # A project's own policy text replaces the base's clause by clause.
+    clauses = dict(base.policy) if base else {}
+    clauses.update(parts["policy.yaml"].clauses if parts["policy.yaml"] else {})
     if base is not None:
         # A child pack inherits every list it does not set itself.
         merged = base.info.model_dump()
@@ -436,7 +452,9 @@ def _load_pack_cached(pack: str, relative_to: str | None, _seen: tuple) -> Pack:
     if base is not None:
         digest.update(base.digest.encode())
     info, names = _normalized(info, names, categories, folder)
-    return Pack(info, categories, names, sanitizers, sinks, factories, rules, digest.hexdigest())
+    pack_ = Pack(info, categories, names, sanitizers, sinks, factories, rules, digest.hexdigest())
+    pack_.policy = clauses
+    return pack_
 
 
 CATEGORY_LISTS = ("forbidden", "sensitive", "credentials", "passive", "identity")

@@ -37,11 +37,12 @@ def render_rules(pack: Pack) -> str:
 
 def render_explain(pack: Pack, code: str) -> str:
     """The full page of one rule; ``code`` may also be the rule's name (``personal-data-logged``)."""
-    return rule_page(_find(pack, code))
+    return rule_page(_find(pack, code), pack.policy)
 
 
-def rule_page(rule: RuleSpec) -> str:
-    """A rule's page in Markdown (SARIF's rule help shows the same)."""
+def rule_page(rule: RuleSpec, clauses=None) -> str:
+    """A rule's page in Markdown (SARIF's rule help shows the same); ``clauses`` (the pack's
+    policy) quotes what the rule's clause says."""
     docs = rule.docs
     status = "enabled" if rule.enabled else "disabled in this pack"
     parts = [
@@ -54,6 +55,7 @@ def rule_page(rule: RuleSpec) -> str:
         f"Severity: {rule.severity} (security severity {rule.security_severity:g}), "
         f"precision: {rule.precision}, {status}",
         "",
+        *_quoted_policy(rule, clauses or {}),
         "## What it does",
         "",
         _text(docs.what),
@@ -88,6 +90,20 @@ def _find(pack: Pack, code: str) -> RuleSpec:
         close = [c for c in sorted(pack.rules) if c[:4] == wanted.upper()[:4]][:3]
     hint = f"; did you mean {', '.join(close)}?" if close else f"; known codes: {', '.join(sorted(pack.rules))}"
     raise ConfigError(f"unknown rule code {code!r} in pack {pack.info.name!r}{hint}")
+
+
+def _quoted_policy(rule: RuleSpec, clauses: dict) -> list[str]:
+    """``## The policy says`` with each clause the rule enforces, quoted in full."""
+    numbers = [n.strip() for n in _policy(rule).split(",") if n.strip() in clauses]
+    if not numbers:
+        return []
+    out = ["## The policy says", ""]
+    for number in numbers:
+        clause = clauses[number]
+        body = textwrap.fill(f"**{number} {clause.title}.** {clause.text}", width=88,
+                             initial_indent="> ", subsequent_indent="> ")
+        out.extend([body, ""])
+    return out
 
 
 def _policy(rule: RuleSpec) -> str:

@@ -4,6 +4,7 @@
       12:5 PII201 contact.email (Customer.email) reaches logging via logger.info [policy 1.4]
         shop/models.py:8  Customer.email is tagged contact.email
         shop/views.py:12  reaches logger.info
+        help: log the record's key (customer.pk) or a masked value instead of the personal data (`pii-lint explain PII201`)
 
     1 finding (1 PII201) in 1 file
 
@@ -37,6 +38,9 @@ def render(findings, *, pack=None, root_uri=None, color=False, stale=(), tool_ve
             for step in f.steps:
                 at = paint(f"{step.location.path}:{step.location.line}", _DIM)
                 lines.append(f"    {at}  {step.description}")
+            rule = pack.rules.get(f.code) if pack is not None else None
+            if rule is not None and rule.docs.help:
+                lines.append(f"    {paint('help:', _BOLD)} {rule.docs.help} (`pii-lint explain {f.code}`)")
         lines.append("")
     if stale:
         lines.append(paint(f"{len(stale)} stale baseline entries (no longer found; rewrite the baseline "
