@@ -40,7 +40,7 @@ def test_sarif_of_the_shop_validates_and_flows_have_code_flows(shop: Path, sarif
 
 
 def _first_flow_finding(shop: Path) -> dict:
-    data = json.loads(run_cli("check", str(shop), "--format", "json", "--no-cache").stdout)
+    data = json.loads(run_cli("check", str(shop), "--format", "json", "--no-cache", "--no-baseline").stdout)
     return next(f for f in data["findings"] if f["code"] in FLOW_CODES and f["suppressed"] is None)
 
 
@@ -99,3 +99,31 @@ def test_diff_base_outside_git_is_a_clear_error(shop: Path) -> None:
     result = run_cli("check", str(shop), "--diff-base", "HEAD", "--no-cache")
     assert result.returncode == 2
     assert "not inside a git repository" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_project_baseline_is_used_by_default_and_reports_only_the_new_leak(shop: Path) -> None:
+    """pre-commit with a baseline: pii-baseline.json at the root applies without --baseline
+    (and says so in one line); --no-baseline turns it off; a new leak is all that is left."""
+    assert run_cli("baseline", str(shop), "--output", str(shop / "pii-baseline.json"), "--no-cache").returncode == 0
+    quiet = run_cli("check", str(shop), "--format", "concise", "--no-cache")
+    assert quiet.returncode == 0 and quiet.stdout == "", quiet.stdout
+    assert quiet.stderr.strip().splitlines() == ["pii-lint: using the baseline pii-baseline.json (--no-baseline to report everything)"]
+    assert run_cli("check", str(shop), "--no-baseline", "--no-cache").returncode == 1
+    views = shop / "shop" / "support.py"
+    views.write_text(views.read_text(encoding="utf-8") + "\n\ndef leak(customer):\n    print(customer.email)\n",
+                     encoding="utf-8")
+    loud = run_cli("check", str(shop), "--format", "concise", "--no-cache")
+    assert loud.returncode == 1
+    new = loud.stdout.strip().splitlines()
+    assert len(new) == 1 and "PII201" in new[0] and "via print" in new[0], new
+
+
+def test_fail_on_keeps_warnings_from_failing(shop: Path) -> None:
+    everything = json.loads(run_cli("check", str(shop), "--format", "json", "--no-cache").stdout)["findings"]
+    severities = {f["severity"] for f in everything if f["suppressed"] is None}
+    assert {"error", "warning"} <= severities
+    errors_only = run_cli("check", str(shop), "--fail-on", "error", "--select", "PII301,PII401", "--no-cache")
+    assert errors_only.returncode == 0  # PII301 and PII401 are warnings
+    assert run_cli("check", str(shop), "--fail-on", "warning", "--select", "PII301", "--no-cache").returncode == 1
+    assert run_cli("check", str(shop), "--fail-on", "never", "--no-cache").returncode == 0
+    assert run_cli("check", str(shop), "--fail-on", "error", "--no-cache").returncode == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,31 @@ def test_a_tag_typo_and_a_config_entry_naming_no_field_are_findings_and_the_run_
     assert any("PII901" in line and "contact.emial" in line and "closest known: contact.email" in line
                for line in lines), lines
     assert any("PII201" in line for line in lines), lines  # the rest was analysed
+
+
+def test_usage_mistakes_are_one_line_and_paths_are_relative_to_where_you_stand(project: Path) -> None:
+    for args in (("--format", "nonsense"), ("--jobs", "-1"), ("--jobs", "two")):
+        result = run_cli("check", str(project), *args)
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert result.stderr.startswith("pii-lint: error: ")
+    assert run_cli("check", str(project), "--jobs", "0", "--no-cache").returncode == 1  # 0: one per core
+    inside = run_cli("check", ".", "--format", "concise", "--no-cache", cwd=project / "shop")
+    assert inside.stdout.startswith("views.py:11:5: PII201"), inside.stdout  # as flake8 prints them
+    above = run_cli("check", project.name, "--format", "concise", "--no-cache", cwd=project.parent)
+    assert above.stdout.startswith(f"{project.name}/shop/views.py:11:5: PII201"), above.stdout
+
+
+def test_the_cache_lives_at_the_project_root_or_in_the_user_cache(tmp_path: Path) -> None:
+    from pii_lint.cache import CACHE_DIR, cache_home
+
+    anchored = tmp_path / "proj"
+    anchored.mkdir()
+    (anchored / "pyproject.toml").write_text("", encoding="utf-8")
+    assert cache_home(anchored) == anchored / CACHE_DIR
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    (loose / "app.py").write_text("import logging\n\n\ndef f(email):\n    logging.info(email)\n", encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    assert run_cli("check", str(loose), env=env).returncode == 1
+    assert not (loose / CACHE_DIR).exists()
+    assert list((tmp_path / "xdg" / "pii-lint").iterdir())

@@ -10,7 +10,9 @@ ignored: results never depend on it.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import sys
 from pathlib import Path
 
 from . import __version__
@@ -33,9 +35,25 @@ class _SafeUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
 
 
+def cache_home(root: Path) -> Path:
+    """Where a project's cache lives: ``.pii-lint-cache/`` at its root when it has one (a
+    pyproject.toml or a .git), else under the user's cache folder, never in a loose folder."""
+    if (root / "pyproject.toml").exists() or (root / ".git").exists():
+        return root / CACHE_DIR
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    digest = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return base / "pii-lint" / digest
+
+
 class FactCache:
     def __init__(self, root: Path, pack_digest: str) -> None:
-        self.dir = root / CACHE_DIR / "facts"
+        self.top = cache_home(root)
+        self.dir = self.top / "facts"
         self.root = root
         self.salt = f"{FORMAT}\x00{__version__}\x00{pack_digest}".encode()
         self.writable = True
@@ -84,7 +102,7 @@ class FactCache:
             self.writable = False  # read-only or full disk: go on without caching
 
     def _ensure_dir(self, folder: Path) -> None:
-        top = self.root / CACHE_DIR
+        top = self.top
         if not top.exists():
             top.mkdir(parents=True, exist_ok=True)
             gitignore = top / ".gitignore"

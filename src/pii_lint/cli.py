@@ -12,18 +12,37 @@ from . import __version__
 from .errors import ConfigError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DEFAULT_BASELINE = "pii-baseline.json"  # used when it exists at the project root
+FAIL_ON = {"error": ("error",), "warning": ("error", "warning"), "never": ()}
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage mistake is one line on stderr and exit 2, not argparse's full usage."""
+
+    def error(self, message: str):
+        self.exit(EXIT_ERROR, f"pii-lint: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs wants a number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("--jobs must be 0 (one per core) or more")
+    return value
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", help="files or folders to report on (default: the project)")
     p.add_argument("--config", type=Path, help="pyproject.toml to read [tool.pii-lint] from")
-    p.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: all cores)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=0, help="worker processes (0, the default: one per core)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write .pii-lint-cache/")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pii-lint", description="Check Python code against a privacy policy.")
+    parser = _Parser(prog="pii-lint", description="Check Python code against a privacy policy.")
     parser.add_argument("--version", action="version", version=f"pii-lint {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -33,9 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--output", "-o", type=Path, help="write the report here instead of stdout")
     check.add_argument("--select", default="", help="comma-separated codes or prefixes to report")
     check.add_argument("--ignore", default="", help="comma-separated codes or prefixes to leave out")
-    check.add_argument("--baseline", type=Path, help="accepted findings to leave out (see `pii-lint baseline`)")
+    check.add_argument("--baseline", type=Path, help="accepted findings to leave out (see `pii-lint baseline`); "
+                       f"default: {DEFAULT_BASELINE} at the project root when it exists")
+    check.add_argument("--no-baseline", action="store_true", help=f"do not use {DEFAULT_BASELINE} by default")
     check.add_argument("--diff-base", metavar="REF", help="report only flows touching lines changed since REF")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--fail-on", choices=tuple(FAIL_ON), default=None,
+                       help="exit 1 only for findings of this severity or worse (default: any finding)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
     baseline = sub.add_parser("baseline", help="write today's findings as accepted debt")
@@ -173,23 +196,50 @@ def _check(args, config, pack, analysis) -> int:
 
     findings = analysis.findings
     stale: list = []
-    if args.baseline is not None:
+    baseline = args.baseline
+    if baseline is None and not args.no_baseline and (config.root / DEFAULT_BASELINE).is_file():
+        baseline = config.root / DEFAULT_BASELINE
+        print(f"pii-lint: using the baseline {DEFAULT_BASELINE} (--no-baseline to report everything)", file=sys.stderr)
+    if baseline is not None:
         from .suppress import apply_baseline, load_baseline
 
-        findings, stale = apply_baseline(findings, load_baseline(args.baseline))
+        findings, stale = apply_baseline(findings, load_baseline(baseline))
     if args.diff_base:
         from .suppress import changed_lines, filter_to_diff
 
         findings = filter_to_diff(findings, changed_lines(config.root, args.diff_base))
     color = args.color == "always" or (args.color == "auto" and args.output is None and sys.stdout.isatty()
                                        and not os.environ.get("NO_COLOR"))
+    if args.format in ("text", "concise"):
+        findings = _relative_to_cwd(findings, config.root)
     text = render(args.format, findings, pack=pack, root_uri=config.root.resolve().as_uri() + "/", color=color,
                   stale=stale, tool_version=__version__)
     _emit(text, args.output)
     active = [f for f in findings if f.suppression is None]
     if args.exit_zero:
         return EXIT_OK
+    if args.fail_on is not None:
+        active = [f for f in active if f.severity in FAIL_ON[args.fail_on]]
     return EXIT_FINDINGS if active else EXIT_OK
+
+
+def _relative_to_cwd(findings, root: Path) -> list:
+    """Paths as flake8 prints them: relative to the current folder (``../shop/views.py`` from
+    a sibling folder); machine formats keep them relative to the project root."""
+    from dataclasses import replace
+
+    base, here = root.resolve(), Path.cwd().resolve()
+    if base == here or not (here in base.parents or base in here.parents):
+        return findings  # run from the root, or from an unrelated folder: root-relative as always
+
+    def moved(loc):
+        try:
+            return replace(loc, path=Path(os.path.relpath(base / loc.path, here)).as_posix())
+        except ValueError:  # another drive on Windows
+            return loc
+
+    return [replace(f, location=moved(f.location), steps=tuple(replace(st, location=moved(st.location)) for st in f.steps))
+            for f in findings]
 
 
 def _emit(text: str, output: Path | None) -> None:
