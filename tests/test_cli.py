@@ -181,3 +181,27 @@ def test_the_cache_lives_at_the_project_root_or_in_the_user_cache(tmp_path: Path
     assert run_cli("check", str(loose), env=env).returncode == 1
     assert not (loose / CACHE_DIR).exists()
     assert list((tmp_path / "xdg" / "pii-lint").iterdir())
+
+
+def test_init_writes_what_the_code_needs_and_adds_only_what_is_missing(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    (project / "app").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[project]\nname = "p"\n# keep this comment\n', encoding="utf-8")
+    (project / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (project / "app" / "models.py").write_text(
+        "import requests\nfrom django.db import models\n\n\nclass Customer(models.Model):\n"
+        "    email = models.EmailField()\n\n    def forget(self):\n        self.delete()\n\n\n"
+        "def ship(c: Customer):\n    requests.post(\"https://api.shipfast.example/v1\", json={\"email\": c.email})\n",
+        encoding="utf-8")
+    first = run_cli("init", str(project), "--no-cache", "--baseline")
+    assert first.returncode == 0, first.stderr
+    text = (project / "pyproject.toml").read_text(encoding="utf-8")
+    assert text.startswith('[project]\nname = "p"\n# keep this comment\n')
+    assert '[tool.pii-lint.recipients.shipfast]\nhosts = ["api.shipfast.example"]\npurpose = "TODO"' in text
+    assert 'allow = ["contact.email"]' in text and '# "app.models.Customer" = "1y"' in text
+    assert "Django: migrations/" in text
+    assert (project / "pii-baseline.json").is_file() and "pii-lint check" in first.stdout
+    again = run_cli("init", str(project), "--no-cache")
+    assert again.returncode == 0 and (project / "pyproject.toml").read_text(encoding="utf-8") == text
+    check = run_cli("check", str(project), "--no-cache")
+    assert check.returncode == 0, check.stdout  # PURPOSE TODO is valid config; the baseline holds the rest

@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     inventory.add_argument("--format", default="markdown", choices=("markdown", "json"))
     inventory.add_argument("--output", "-o", type=Path)
 
+    init = sub.add_parser("init", help="write a starting [tool.pii-lint] section into pyproject.toml")
+    _common(init)
+    init.add_argument("--baseline", action="store_true", help=f"also write {DEFAULT_BASELINE} with today's findings")
+
     rules = sub.add_parser("rules", help="list the rule catalogue")
     rules.add_argument("--config", type=Path)
     explain = sub.add_parser("explain", help="show one rule's page")
@@ -171,7 +175,9 @@ def _run(args) -> int:
                 setattr(config.settings, key, codes)
         analysis = _analyse(args, config, pack, report)
         return _check(args, config, pack, analysis)
-    analysis = _analyse(args, config, pack, report, need_graph=args.command in ("graph", "inventory"))
+    analysis = _analyse(args, config, pack, report, need_graph=args.command in ("graph", "inventory", "init"))
+    if args.command == "init":
+        return _init(args, config, pack, analysis)
     if args.command == "baseline":
         from .suppress import write_baseline
 
@@ -189,6 +195,24 @@ def _run(args) -> int:
         _emit(render_inventory(args.format, analysis, pack), args.output)
         return EXIT_OK
     raise ConfigError(f"unknown command {args.command}")
+
+
+def _init(args, config, pack, analysis) -> int:
+    from . import init
+
+    target = config.source or config.root / "pyproject.toml"
+    existing = target.read_text(encoding="utf-8") if target.is_file() else ""
+    addition = init.render(init.plan(analysis, pack, config), existing, pack)
+    wrote = init.write(target, addition)
+    print(f"pii-lint: {'added to' if wrote else 'nothing to add to'} {target}", file=sys.stderr)
+    if args.baseline:
+        from .suppress import write_baseline
+
+        write_baseline(analysis.findings, config.root / DEFAULT_BASELINE, tool_version=__version__)
+        print(f"pii-lint: wrote {len(analysis.findings)} findings to {DEFAULT_BASELINE}", file=sys.stderr)
+    print("Next:\n  1. fill in each recipient's purpose and allow list, and the retention periods\n"
+          "  2. pii-lint check" + ("   (pii-baseline.json is used by default)" if args.baseline else ""))
+    return EXIT_OK
 
 
 def _check(args, config, pack, analysis) -> int:
