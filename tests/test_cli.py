@@ -205,3 +205,15 @@ def test_init_writes_what_the_code_needs_and_adds_only_what_is_missing(tmp_path:
     assert again.returncode == 0 and (project / "pyproject.toml").read_text(encoding="utf-8") == text
     check = run_cli("check", str(project), "--no-cache")
     assert check.returncode == 0, check.stdout  # PURPOSE TODO is valid config; the baseline holds the rest
+
+
+def test_a_recipient_that_matches_nothing_gets_a_warning_line(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.pii-lint.recipients.crm]\nhosts = ["crm.nowhere.example"]\npurpose = "marketing.advertising"\n',
+        encoding="utf-8")
+    for extra in (("--no-cache",), (), ()):  # cold, then filling and reading the cache: the same line
+        result = run_cli("check", str(project), *extra)
+        assert result.returncode == 1
+        assert result.stderr.strip().splitlines() == [
+            "pii-lint: warning: pyproject.toml: [tool.pii-lint] recipients.crm: no call in the code sends to it "
+            "(its hosts, sdk and urls match nothing); the entry has no effect"], result.stderr

@@ -148,6 +148,8 @@ def _analyse(args, config, pack, report, need_graph=False):
                        need_graph=need_graph)
     if progress:
         progress(None, None)
+    for warning in analysis.warnings:
+        print(f"pii-lint: warning: {warning}", file=sys.stderr)
     return analysis
 
 

@@ -34,6 +34,7 @@ class Analysis:
     builder: GraphBuilder | None = None  # None when the findings came from the cache
     facts: list[ModuleFacts] = field(default_factory=list)
     flows: FlowIndex | None = None
+    warnings: list[str] = field(default_factory=list)  # one line each, for stderr
 
 
 def discover(root: Path, excludes: list[str]) -> list[str]:
@@ -195,7 +196,8 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
     project_key = cache.project_key(sorted(keys.items()), settings.model_dump_json()) if cache else None
     builder = flows = None
     facts: list[ModuleFacts] = []
-    findings = cache.get(project_key) if cache and not need_graph else None
+    cached = cache.get(project_key) if cache and not need_graph else None
+    findings, warnings = cached if isinstance(cached, tuple) else (None, [])
     if findings is None:
         # Imported here: an unchanged project answers from the cache without them.
         from .checks import run_checks
@@ -211,13 +213,14 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
         findings = _apply_noqa(findings, facts) + _unused_noqa(findings, facts, pack)
         findings = _select(findings, settings.select, settings.ignore, pack)
         findings.sort(key=Finding.sort_key)
+        warnings = list(getattr(builder, "warnings", []))
         if cache:
-            cache.put(project_key, findings)
+            cache.put(project_key, (findings, warnings))
     if report_paths is not None:
         wanted = set(report_paths)
         findings = [f for f in findings if f.location.path in wanted
                     or any(f.location.path.startswith(p.rstrip("/") + "/") for p in wanted)]
-    return Analysis(root, findings, builder, facts, flows)
+    return Analysis(root, findings, builder, facts, flows, warnings)
 
 
 def _config_file(config: Config) -> tuple[str, str] | None:

@@ -135,6 +135,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self.erasures: dict[str, list] = defaultdict(list)  # class -> [(path, line, how)]
         self.sources: dict[str, dict] = {}  # node -> {categories, label, inferred, path, line}
         self.field_categories: dict[tuple[str, str], tuple[tuple[str, ...], bool]] = {}
+        self.warnings: list[str] = []  # configuration that has no effect, one line each
         self.bad_tags: list[tuple[str, int, str]] = []  # (path, line, message): tags naming nothing known
         self.config_fields = {}
         for qual, cats in settings.field_tags().items():

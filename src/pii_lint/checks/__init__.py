@@ -37,4 +37,17 @@ def run_checks(builder, flows, pack, settings, facts, config_file=None) -> list:
     for code, check in CHECKS.items():
         if code in enabled:
             findings.extend(check(ctx))
+    builder.warnings = _unused_recipients(ctx)
     return findings
+
+
+def _unused_recipients(ctx) -> list[str]:
+    """Declared recipients that no outbound call of the project resolves to: their hosts,
+    sdk and urls match nothing, so the entry changes no finding."""
+    from .recipients import destination
+
+    matched = {destination(ctx, sink).name for sink in ctx.sinks("http", "sdk")}
+    where = ctx.config_file[0] if ctx.config_file else "configuration"
+    return [f"{where}: [tool.pii-lint] recipients.{name}: no call in the code sends to it (its hosts, sdk "
+            f"and urls match nothing); the entry has no effect"
+            for name in sorted(ctx.settings.recipients) if name not in matched]
