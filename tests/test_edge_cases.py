@@ -231,3 +231,23 @@ def test_newer_grammar_says_which_python_it_needs(tmp_path: Path) -> None:
         assert facts.error is None
     broken = extract("def f(:\n    pass\n", "b.py", "b", lambda name: None)
     assert broken.error.startswith("syntax error") and (broken.error_line, broken.error_col) == (1, 7)
+
+
+def test_messages_name_every_category_most_sensitive_first(tmp_path: Path) -> None:
+    """A username and a plaintext password in one log line: the password leads, its path is
+    the one shown, and sources are named as the code reads them."""
+    from pii_lint.config import load_config as _load
+
+    root = tmp_path
+    (root / "pyproject.toml").write_text("[tool.pii-lint]\n", encoding="utf-8")
+    (root / "views.py").write_text(
+        "import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef login(request):\n"
+        "    username = request.POST[\"username\"]\n    secret = request.POST[\"password\"]\n"
+        "    log.info(\"login %s %s\", username, secret)\n", encoding="utf-8")
+    config = _load(root)
+    found = [f for f in analyse(config, load_pack("shop", root), use_cache=False).findings if f.code == "PII201"]
+    assert len(found) == 1
+    message = found[0].message
+    assert message.startswith("PII201 authorization.password, account.username (inferred from the name "
+                              "request.POST[\"password\"] and 1 more source) reach logging via log.info"), message
+    assert found[0].steps[0].location.line == 8  # the password's path, not the username's

@@ -45,3 +45,12 @@ def test_wheel_ships_packs_and_runs_from_another_folder(tmp_path: Path) -> None:
     probe = subprocess.run([str(bindir / "python"), "-c", "import pii_lint; print(pii_lint.__file__)"],
                            cwd=elsewhere, env=env, capture_output=True, text=True)
     assert probe.stdout.startswith(str(venv_dir)), probe.stdout
+
+
+def test_the_readme_covers_what_users_asked_for() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for needed in ("urls = [", "sdk = ", "## Troubleshooting", "progress bar", "pii-lint init", "--fail-on",
+                   "args: [--baseline, pii-baseline.json]", "--no-baseline"):
+        assert needed in readme, needed
+    for gone in ("BASELINES.md", "See Status"):
+        assert gone not in readme, gone

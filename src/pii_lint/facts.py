@@ -366,6 +366,7 @@ class _Extractor:
         self.comment_lines = self._scan_comments()
         # Module constants that list names (`FINGERPRINT_PARTS = ["REMOTE_ADDR", ...]`), and the
         # loop variables currently bound to one: `request.META.get(key)` reads each of them.
+        self._own_cache: dict[int, tuple] = {}  # id(body) -> (body, own nodes, nested scopes)
         self.name_lists: dict[str, tuple[str, ...]] = {}
         self.loop_keys: dict[str, tuple[str, ...]] = {}
 
@@ -525,9 +526,18 @@ class _Extractor:
                     if isinstance(t, ast.Name):
                         self.f.constants[t.id] = stmt.value.value
 
+    def own_nodes(self, body):
+        """``_own_nodes`` of a function's body, walked once for the locals and the versioning."""
+        key = id(body)
+        found = self._own_cache.get(key)
+        if found is None or found[0] is not body:
+            found = (body, *_own_nodes(body))
+            self._own_cache[key] = found
+        return found[1], found[2]
+
     def _collect_locals(self, body, scope: Scope) -> None:
         """Names bound in a scope (not descending into nested scopes), as Python decides."""
-        own, nested = _own_nodes(body)
+        own, nested = self.own_nodes(body)
         scope.locals.update(node.name for node in nested if not isinstance(node, ast.Lambda))
         for node in own:
             if isinstance(node, (ast.Global, ast.Nonlocal)):
@@ -853,7 +863,7 @@ class _Extractor:
         saved = (self.vscope, self.versioned, self.vers, self.vcount)
         # Names a nested function or lambda reads keep one value for the whole function.
         self.vscope, self.vers, self.vcount = sid, {}, {}
-        self.versioned = scope.locals - _names_read_by_nested_scopes(node.body)
+        self.versioned = scope.locals - _names_read_by_nested_scopes(self.own_nodes(node.body)[1])
         if in_class:
             inner = _Ctx(sid, ctx.class_qual, self_name, (), 0, sid)
         elif ctx.self_name and ctx.self_name not in scope.locals:
@@ -1470,8 +1480,8 @@ def _stored_names(body) -> set[str]:
     return names
 
 
-def _names_read_by_nested_scopes(body) -> set[str]:
-    return {sub.id for scope in _own_nodes(body)[1] for sub in ast.walk(scope) if isinstance(sub, ast.Name)}
+def _names_read_by_nested_scopes(nested) -> set[str]:
+    return {sub.id for scope in nested for sub in ast.walk(scope) if isinstance(sub, ast.Name)}
 
 
 def _url_parts(node, key, strings: list, names: list) -> None:
