@@ -852,7 +852,16 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if cls is None:
             return
         for key, refs in call.args:
-            if isinstance(key, str) and key not in ("*", "**", "defaults"):
+            if key in ("defaults", "create_defaults"):
+                # update_or_create(key=k, defaults={"value": v}): each entry is a column.
+                for ref in refs:
+                    holder = self.resolve(ref)
+                    for src, data in self.g._pred.get(holder, {}).items():
+                        op = data.get("op") or ""
+                        if op.startswith("put:'") and not src.startswith("q|"):
+                            self.stored_writes[(cls, op[5:-1])].append(src)
+                continue
+            if isinstance(key, str) and key not in ("*", "**"):
                 nodes = [n for n in (self.resolve(r) for r in refs) if not n.startswith("q|")]
                 if nodes:
                     self.stored_writes[(cls, key)].extend(nodes)
