@@ -656,6 +656,9 @@ class _Extractor:
             if len(refs) == 1 and isinstance(node.value, (ast.Call, ast.Name, ast.Attribute, ast.Await)):
                 # An unannotated function returns the class of what it returns (get_csv_writer()).
                 self.f.types.append((("r", ctx.func), ("ref", refs[0])))
+            if _is_download(node.value) and refs:
+                # return "customers.csv", "text/csv", data: a file handed to the framework to send.
+                self.sink_like_call(node, "download", refs, ctx, display="a download returned")
 
     def s_Raise(self, node, ctx):
         if node.exc is not None:
@@ -1427,6 +1430,21 @@ class _Extractor:
 
 
 ORDERINGS = frozenset({"list", "sorted", "tuple", "set", "reversed", "iter", "frozenset"})
+
+
+DOWNLOAD_TYPE = re.compile(r"^(?:text/(?:csv|plain|tab-separated-values)|application/(?:json|xml|zip|pdf|"
+                           r"vnd\.ms-excel|vnd\.openxmlformats[\w.-]*|x-ndjson|octet-stream))\b")
+
+
+def _is_download(node) -> bool:
+    """``("customers.csv", "text/csv", data)``: a file name and a file content type, as
+    exporters return them to the framework that sends the file."""
+    if not isinstance(node, ast.Tuple) or len(node.elts) < 2:
+        return False
+    texts = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    named = any("." in t and "/" not in t and " " not in t for t in texts) or any(
+        isinstance(e, (ast.JoinedStr, ast.BinOp)) for e in node.elts)
+    return named and any(DOWNLOAD_TYPE.match(t) for t in texts)
 
 
 def _string_list(node) -> tuple[str, ...]:

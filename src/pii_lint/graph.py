@@ -389,6 +389,9 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if call.func is not None and call.func[1] == "" and call.func[2].startswith("<set:"):
             self._attribute_store(call, mod)
             return
+        if call.func == ("n", "", "<download>"):
+            self._sink(call, mod, "<download>", self.pack.sinks_for("<download>"))
+            return
         if call.func == ("n", "", "<item>"):
             if self._is_cookie_jar(call.receiver):
                 self._sink(call, mod, "<cookie-item>", self.pack.sinks_for("<cookie-item>"))
