@@ -975,6 +975,12 @@ class _Extractor:
         made_by = _dotted(call.func) or (_dotted(call.func.func) if isinstance(call.func, ast.Call) else None) or ""
         fact.manager = made_by.endswith("Manager") or made_by.rsplit(".", 1)[-1] in ("as_manager", "from_queryset")
         fact.kind = last
+        if last in ("Column", "mapped_column") and call.args:
+            # Column(JSON), mapped_column(JSONB()): the column's type says what it holds.
+            first = call.args[0]
+            typed = _dotted(first.func if isinstance(first, ast.Call) else first) or ""
+            if typed.rsplit(".", 1)[-1] in SQL_PAYLOAD_TYPES:
+                fact.kind = typed.rsplit(".", 1)[-1]
         fact.described = " ".join(_field_descriptions(call))
         if last in VALUE_TYPED_FIELDS and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)):
             fact.value_type = self.callee_ref(call.args[0], ctx)
@@ -1431,6 +1437,9 @@ class _Extractor:
 
 ORDERINGS = frozenset({"list", "sorted", "tuple", "set", "reversed", "iter", "frozenset"})
 
+
+# SQLAlchemy column types that hold whatever the code puts in them.
+SQL_PAYLOAD_TYPES = frozenset({"JSON", "JSONB", "PickleType", "ARRAY", "HSTORE", "JSONType"})
 
 DOWNLOAD_TYPE = re.compile(r"^(?:text/(?:csv|plain|tab-separated-values)|application/(?:json|xml|zip|pdf|"
                            r"vnd\.ms-excel|vnd\.openxmlformats[\w.-]*|x-ndjson|octet-stream))\b")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 # Columns that hold whatever the code puts in them: their content, not their name, says what they hold.
 PAYLOAD_FIELDS = frozenset({"JSONField", "JSONBField", "HStoreField", "PickledObjectField", "DictField", "JSON",
-                            "ArrayField"})
+                            "ArrayField", "JSONB", "PickleType", "ARRAY", "HSTORE", "JSONType"})
 
 
 def stored_models(builder, flows=None) -> dict[str, list]:
