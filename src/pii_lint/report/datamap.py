@@ -97,9 +97,7 @@ def build_datamap(analysis, pack, settings=None, paths: list[str] | None = None,
         clean = flows.reaching(sink.node, CLEAN)
         dest = _destination(ctx, b, sink)
         for src in sorted(raw):
-            info = b.sources[src]
-            if info["how"] == "record":  # a record is its fields, drawn one by one
-                continue
+            info = b.sources[src]  # a whole record counts for each category of its fields
             hit = broken.get((src, sink.node), [])
             path = checked.get(src) or clean.get(src) or raw[src]
             steps = _steps(path, namer, sink)
