@@ -31,12 +31,14 @@ Data (``build_datamap``), all plain and sorted so the output is the same under a
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
 from ..checks.context import CheckContext
 from ..checks.recipients import destination
 from ..flows import FlowIndex
+from .classify import Reclassifier
 from .project import project_name
 
 SINK_KINDS = ("log", "http", "sdk", "storage", "cache", "file", "cookie", "email")
@@ -69,6 +71,7 @@ def build_datamap(analysis, pack, settings=None, paths: list[str] | None = None,
     _register(flows, pack.sanitizers)
     ctx = CheckContext(b, flows, pack, settings, analysis.facts)
     namer = namer or _Namer(analysis)
+    reclassified = Reclassifier(b, pack, analysis.root)
 
     # Findings -> (source, sink) pairs of their paths.
     finding_paths = _FindingPaths(analysis)
@@ -95,9 +98,11 @@ def build_datamap(analysis, pack, settings=None, paths: list[str] | None = None,
             continue
         checked = flows.reaching(sink.node, rule_for(sink))
         clean = flows.reaching(sink.node, CLEAN)
-        dest = _destination(ctx, b, sink)
+        dest = _destination(ctx, b, sink, analysis.root)
         for src in sorted(raw):
             info = b.sources[src]  # a whole record counts for each category of its fields
+            if reclassified(src):
+                continue
             hit = broken.get((src, sink.node), [])
             path = checked.get(src) or clean.get(src) or raw[src]
             steps = _steps(path, namer, sink)
@@ -229,9 +234,9 @@ def _store_name(b, sink) -> str:
     return sink.call.display
 
 
-def _destination(ctx, b, sink) -> dict:
+def _destination(ctx, b, sink, root=None) -> dict:
     labels = sorted({s.label for s in sink.sinks if s.label})
-    base = {"purpose": None, "allow": [], "declared": False, "store": None}
+    base = {"purpose": None, "allow": [], "declared": False, "store": None, "by_name": False}
     if sink.kind == "log":
         what = "error tracker" if any(x in labels for x in ("Sentry", "Rollbar", "Bugsnag")) else "logs"
         label = f"{', '.join(labels)} ({what})" if labels and what != "logs" else "Logs"
@@ -247,6 +252,11 @@ def _destination(ctx, b, sink) -> dict:
             return dict(base, key=f"sdk|{dest.name}", kind="sdk", label=dest.name, purpose=dest.purpose)
         if dest.name:
             return dict(base, key=f"host|{dest.name}", kind="host", label=dest.name)
+        named = _recipient_by_name(ctx, sink, root)
+        if named is not None:
+            name, r = named
+            return dict(base, key=f"recipient|{name}", kind="recipient", label=name, purpose=r.purpose,
+                        allow=[ctx.pack.normalize_category(a) for a in r.allow], declared=True, by_name=True)
         # No URL could be resolved: name the module calling out, so the reviewer knows where to look.
         where = sink.module.module
         return dict(base, key=f"unresolved|{where}", kind="unresolved",
@@ -261,6 +271,27 @@ def _destination(ctx, b, sink) -> dict:
     if labels and sink.kind == "cache":
         label = f"Cache ({', '.join(labels)})"
     return dict(base, key=f"store|{sink.kind}|{label}", kind="store", store=sink.kind, label=label)
+
+
+def _recipient_by_name(ctx, sink, root):
+    """A declared recipient named by the call when its URL is not resolved: by the words of
+    the call's own source text (``auth=("apikey", settings.SENDGRID_PASSWORD)``), of its
+    function or of its module (``integrations/sendgrid.py``). The text is read, never run."""
+    texts = [sink.call.scope or "", sink.module.module, *(d for _, d in sink.call.names)]
+    if root is not None:
+        files = ctx.cache.setdefault("datamap:lines", {})
+        if sink.module.path not in files:
+            try:
+                files[sink.module.path] = (Path(root) / sink.module.path).read_text(
+                    encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                files[sink.module.path] = []
+        texts += files[sink.module.path][sink.call.line - 1:sink.call.end_line]
+    words = {w for text in texts for w in re.split(r"[^a-z0-9]+", text.lower()) if w}
+    for name, r in sorted(ctx.settings.recipients.items()):
+        if name.lower() in words:
+            return name, r
+    return None
 
 
 def context_lines(root: Path | None, flows: list[dict], radius: int = 2) -> dict[str, dict[str, str]]:
