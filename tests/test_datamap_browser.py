@@ -199,3 +199,26 @@ def test_saleor_sized_project(browser, proxy, tmp_path):  # noqa: F811
     assert len(data["values"]["nodes"]) >= 2000 and len(data["flows"]) >= 1000, (
         len(data["values"]["nodes"]), len(data["sources"]), len(data["flows"]))
     check(browser, proxy, page, data, "saleor-size")
+
+
+def test_inventory_page(browser, proxy, tmp_path):  # noqa: F811
+    from pii_lint.report.inventory import render_inventory
+
+    config = load_config(FIXTURES / "shop")
+    pack = load_pack(config.settings.pack, FIXTURES / "shop")
+    analysis = analyse(config, pack, use_cache=False, need_graph=True)
+    page = tmp_path / "inventory.html"
+    page.write_text(render_inventory("html", analysis, pack), encoding="utf-8")
+    probe = """<script>document.body.dataset.measure = JSON.stringify({
+      wide: document.documentElement.scrollWidth > innerWidth + 1,
+      cells: document.querySelectorAll("td.cell a").length,
+      resources: performance.getEntriesByType("resource").length});</script></body>"""
+    # The page itself has no script (its policy forbids one): measure a copy without the policy.
+    measured = tmp_path / "inventory-measured.html"
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    measured.write_text(text.replace("</body>", probe, 1), encoding="utf-8")
+    dom = browser(measured.as_uri(), "--dump-dom")
+    m = json.loads(re.search(r'data-measure="([^"]*)"', dom).group(1).replace("&quot;", '"'))
+    assert m == {"wide": False, "cells": m["cells"], "resources": 0} and m["cells"] > 5
+    screenshot(browser, page, "inventory-shop.png")

@@ -36,7 +36,8 @@ JSON schema (``--format json``), version 1 (keys may be added, none removed)::
                     "sdk": null, "purpose": "essential.service.operations",  # or null
                     "allow": [...], "by_name": false,  # true: recipient named by the call, URL unresolved
                     "file": "shop/views.py", "line": 10, "sources": ["Customer.email"]}],
-          "findings": [{"code": "PII201", "message": "...", "file": "shop/logutil.py", "line": 8,
+          "findings": [{"id": 3,  # its position in the data map's findings (#finding=3)
+                        "code": "PII201", "message": "...", "file": "shop/logutil.py", "line": 8,
                         "suppressed": false}]
         }
       ],
@@ -100,9 +101,9 @@ def build_inventory(analysis, pack, settings=None) -> dict:
     declared = defaultdict(set)
     for info in (b.sources.values() if b is not None else ()):
         declared[(info["path"], info["line"])].update(info["categories"])
-    for f in analysis.findings:
+    for i, f in enumerate(analysis.findings):
         for c in sorted(f.categories or declared.get((f.location.path, f.location.line), ())):
-            cats[c]["findings"].append({"code": f.code, "message": f.message, "file": f.location.path,
+            cats[c]["findings"].append({"id": i, "code": f.code, "message": f.message, "file": f.location.path,
                                         "line": f.location.line, "suppressed": f.suppression is not None})
     categories = []
     for c in sorted(cats):
