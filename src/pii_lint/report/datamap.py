@@ -135,6 +135,22 @@ def build_datamap(analysis, pack, settings=None, paths: list[str] | None = None,
                     row["fields"].append(field)
                 edge_flows[((holder, c), dest["key"])].append(fid)
 
+    # "... and N more sources": the other unsanitized flows into a finding's sink that carry
+    # its categories break the same rule; they are linked after the one its path shows.
+    by_sink = defaultdict(list)
+    for fl in flow_list:
+        by_sink[fl["sink"]].append(fl)
+    for i, f in enumerate(analysis.findings):
+        path = findings[i]["path"]
+        if len(path) < 2 or not f.categories:
+            continue
+        for fl in by_sink.get(path[-1], ()):
+            if i in fl["findings"] or fl["sanitizer"] or not set(fl["categories"]) & set(f.categories):
+                continue
+            fl["findings"].append(i)
+            fl["codes"] = sorted(set(fl["codes"]) | {f.code})
+            findings[i].setdefault("flows", []).append(fl["id"])
+
     # Stable ids: sources by holder then category, destinations by kind then label.
     src_keys = sorted(sources, key=lambda k: (sources[k]["holder_kind"] != "model", k[0].lower(), k[0], k[1]))
     src_id = {k: i for i, k in enumerate(src_keys)}
