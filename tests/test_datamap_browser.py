@@ -10,7 +10,6 @@ import re
 import time
 from pathlib import Path
 
-import pytest
 
 from pii_lint.config import load_config
 from pii_lint.engine import analyse
@@ -52,9 +51,9 @@ MEASURE = """<script>
     const r = s.getBoundingClientRect();
     if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) out.outside.push(s.dataset.node);
   }
-  // The selected edge's two ends are scrolled into the map's visible part.
+  // The edge of the flow shown has its two ends scrolled into the map's visible part.
   const wrap = document.getElementById("map-wrap").getBoundingClientRect();
-  for (const p of document.querySelectorAll("#edges path.sel")) {
+  for (const p of document.querySelectorAll("#edges path.sel.primary")) {
     out.edgesSelected++;
     const len = p.getTotalLength();
     for (const at of [0, len]) {
@@ -71,14 +70,14 @@ def instrument(page: str) -> str:
     return page.replace("<head>", PROBE, 1).replace("</body>", MEASURE, 1)
 
 
-def measure(browser, path: Path, fragment: str = "") -> dict:
+def measure(browser, path: Path, fragment: str = "") -> dict:  # noqa: F811
     dom = browser(path.as_uri() + fragment, "--dump-dom")
     m = re.search(r'data-measure="([^"]*)"', dom)
     assert m, dom[-2000:]
     return json.loads(m.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
 
 
-def screenshot(browser, path: Path, name: str, fragment: str = "") -> Path:
+def screenshot(browser, path: Path, name: str, fragment: str = "") -> Path:  # noqa: F811
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / name
     if shot.exists():

@@ -39,6 +39,7 @@ from ..checks.context import CheckContext
 from ..checks.recipients import destination
 from ..flows import FlowIndex
 from .classify import Reclassifier
+from .graph_export import _FindingPaths, _Namer  # finding paths found again as the value graph does
 from .project import project_name
 
 SINK_KINDS = ("log", "http", "sdk", "storage", "cache", "file", "cookie", "email")
@@ -64,8 +65,6 @@ def build_datamap(analysis, pack, settings=None, paths: list[str] | None = None,
     if b is None:
         out["findings"] = [_finding(f) for f in analysis.findings]
         return out
-    from .graph_export import _FindingPaths, _Namer  # one path recomputation shared with the value graph
-
     settings = settings if settings is not None else getattr(b, "settings", None)
     flows = analysis.flows or FlowIndex(b)
     _register(flows, pack.sanitizers)
@@ -115,7 +114,7 @@ def build_datamap(analysis, pack, settings=None, paths: list[str] | None = None,
             fid = len(flow_list)
             codes = sorted({analysis.findings[i].code for i in hit})
             flow_list.append({"id": fid, "source": src, "sink": sink.node,
-                              "label": f"{_source_label(info)} \u2192 {sink.call.display}",
+                              "label": f"{info['label']} \u2192 {sink.call.display}",
                               "categories": list(info["categories"]), "codes": codes, "findings": list(hit),
                               "sanitizer": sanitizer, "file": sink.module.path, "line": sink.call.line,
                               "steps": steps})
@@ -129,7 +128,7 @@ def build_datamap(analysis, pack, settings=None, paths: list[str] | None = None,
             for c in info["categories"]:
                 row = sources.setdefault((holder, c), {"holder": holder, "holder_kind": holder_kind, "category": c,
                                                        "fields": []})
-                field = {"label": _source_label(info), "how": info["how"], "inferred": bool(info["inferred"]),
+                field = {"label": info["label"], "how": info["how"], "inferred": bool(info["inferred"]),
                          "file": info["path"], "line": info["line"]}
                 if field not in row["fields"]:
                     row["fields"].append(field)
@@ -190,10 +189,6 @@ def _matcher(paths):
         return None
     wanted = [p.rstrip("/") for p in paths]
     return lambda file: bool(file) and any(file == p or file.startswith(p + "/") for p in wanted)
-
-
-def _source_label(info: dict) -> str:
-    return info["label"]
 
 
 def _holder(b, namer, node: str, info: dict) -> tuple[str, str]:

@@ -7,13 +7,12 @@ from importlib import resources
 from pathlib import Path
 
 from .datamap import build_datamap, context_lines
+from .graph_export import _Namer, build_view
 
 PLACEHOLDER = "__PII_LINT_MAP_DATA__"
 
 
 def page_data(analysis, pack, paths=None) -> dict:
-    from .graph_export import _Namer, build_view
-
     namer = _Namer(analysis) if analysis.builder is not None else None
     data = build_datamap(analysis, pack, paths=paths, namer=namer)
     # The value graph travels along, but the page only ever draws one node's neighbours.

@@ -56,7 +56,6 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from pathlib import Path
 
 from .. import __version__
 from ..checks.context import CheckContext

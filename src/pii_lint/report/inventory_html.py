@@ -44,8 +44,14 @@ def _a(href: str, text: str, cls: str = "") -> str:
     return f'<a href="{escape(href)}"{c}>{text}</a>'
 
 
-def _map(**frag) -> str:
-    return MAP + "#" + "&".join(f"{k}={quote(str(v), safe='')}" for k, v in frag.items())
+class _Links:
+    """Links into the data map page, written next to this one."""
+
+    def __init__(self, href: str) -> None:
+        self.href = href
+
+    def __call__(self, **frag) -> str:
+        return self.href + "#" + "&".join(f"{k}={quote(str(v), safe='')}" for k, v in frag.items())
 
 
 def _loc(e: dict) -> str:
@@ -53,8 +59,7 @@ def _loc(e: dict) -> str:
 
 
 def render_html(data: dict, map_href: str = MAP) -> str:
-    global MAP
-    MAP = map_href
+    _map = _Links(map_href)
     cats = data["categories"]
     out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
            # One offline file: the policy forbids every fetch.
@@ -64,11 +69,11 @@ def render_html(data: dict, map_href: str = MAP) -> str:
            f"<h1>Personal data inventory: {escape(data['project'])}</h1>",
            f'<p class="lead">{len(cats)} categories of personal data, as pii-lint {escape(data["tool"]["version"])} '
            "finds them in the code: a first draft of a record of processing, to review before relying on it. "
-           f"Cells link to their flows in the data map ({_a(MAP, escape(MAP))}, written by "
+           f"Cells link to their flows in the data map ({_a(map_href, escape(map_href))}, written by "
            "<code>pii-lint graph -o data-map.html</code>).</p>",
            '<nav><a href="#sent">Sent</a><a href="#stores">Stores</a><a href="#logs">Logs</a>'
            '<a href="#findings">Findings</a><a href="#set-aside">Set aside</a></nav>']
-    out += _sent(cats) + _stores(cats) + _logs(cats) + _findings(cats) + _set_aside(data)
+    out += _sent(cats, _map) + _stores(cats, _map) + _logs(cats, _map) + _findings(cats, _map) + _set_aside(data)
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -77,7 +82,7 @@ def _allowed(category: str, allow: list[str]) -> bool:
     return any(category == a or category.startswith(a + ".") for a in allow)
 
 
-def _sent(cats) -> list[str]:
+def _sent(cats, _map) -> list[str]:
     dests: dict[str, dict] = {}
     cells = defaultdict(list)
     for c in cats:
@@ -122,7 +127,7 @@ def _past(kind: str) -> str:
     return "/".join(k if k.endswith("ed") else k[:-1] + "ed" if k.endswith("e") else k + "ed" for k in kind.split("/"))
 
 
-def _stores(cats) -> list[str]:
+def _stores(cats, _map) -> list[str]:
     models: dict[str, dict] = {}
     others: dict[tuple, dict] = {}
     for c in cats:
@@ -163,7 +168,7 @@ def _stores(cats) -> list[str]:
     return out
 
 
-def _logs(cats) -> list[str]:
+def _logs(cats, _map) -> list[str]:
     calls: dict[tuple, dict] = {}
     for c in cats:
         for e in c["logged"]:
@@ -186,7 +191,7 @@ def _logs(cats) -> list[str]:
     return out
 
 
-def _findings(cats) -> list[str]:
+def _findings(cats, _map) -> list[str]:
     out = ['<h2 id="findings">Findings per category</h2>', '<div class="wrap"><table><thead><tr><th>category</th>'
            "<th>findings (click: the path in the data map)</th></tr></thead><tbody>"]
     any_ = False
@@ -197,7 +202,7 @@ def _findings(cats) -> list[str]:
         items = []
         for f in c["findings"]:
             label = f'<span class="tag bad">{escape(f["code"])}</span> {escape(f["file"])}:{f["line"]}'
-            href = _map(finding=f["id"]) if f.get("id") is not None else MAP
+            href = _map(finding=f["id"]) if f.get("id") is not None else _map.href
             items.append(_a(href, label) + (" <span class=muted>(suppressed)</span>" if f["suppressed"] else ""))
         out.append(f"<tr><th>{_a(_map(category=c['category']), escape(c['category']))}</th><td>{'<br>'.join(items)}</td></tr>")
     if not any_:
