@@ -1,4 +1,4 @@
-"""The HTML graph page in a real browser: headless Chromium, standard library only.
+"""The value-level HTML graph page (``--level values``) in a real browser: headless Chromium, standard library only.
 
 Chromium (Debian package ``chromium``) must be installed; set PII_LINT_NO_BROWSER=1 to
 skip these tests where it cannot be. Every run sends Chromium's traffic to a local
@@ -74,7 +74,7 @@ def browser(proxy, tmp_path_factory):
 def page(tmp_path_factory) -> Path:
     analysis = analyse_shop(tmp_path_factory.mktemp("shop"))[0]
     path = tmp_path_factory.mktemp("page") / "graph.html"
-    path.write_text(render_graph("html", analysis), encoding="utf-8")
+    path.write_text(render_graph("html", analysis, level="values"), encoding="utf-8")
     return path
 
 
@@ -137,7 +137,7 @@ def test_resource_probe_sees_a_leak(browser, page, proxy, tmp_path):
 
 def test_screenshot(browser, page):
     ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "graph.png"
+    shot = ARTIFACTS / "graph-values.png"
     if shot.exists():
         shot.unlink()
     browser(page.as_uri() + "#finding=0", f"--screenshot={shot}")

@@ -1,4 +1,6 @@
-"""``pii-lint graph``: every format, built by the real engine from a small multi-module shop.
+"""``pii-lint graph --level values``: the value-level graph in every format, built by the
+real engine from a small multi-module shop (the data map, the default level, is tested in
+test_datamap.py).
 
 ``make_shop`` and ``analyse_shop`` are shared with test_inventory.py and test_graph_browser.py.
 """
@@ -86,7 +88,7 @@ def shop(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def data(shop) -> dict:
-    return json.loads(render_graph("json", shop))
+    return json.loads(render_graph("json", shop, level="values"))
 
 
 def by_label(data, label):
@@ -140,7 +142,7 @@ def test_json_finding_paths_exist_and_are_connected(data):
 def test_output_is_deterministic(tmp_path, shop):
     again = analyse_shop(tmp_path)[0]
     for fmt in ("json", "dot", "mermaid", "graphml"):
-        first, second = render_graph(fmt, shop), render_graph(fmt, again)
+        first, second = render_graph(fmt, shop, level="values"), render_graph(fmt, again, level="values")
         assert first == second, fmt
 
 
@@ -148,7 +150,7 @@ def test_output_is_deterministic(tmp_path, shop):
 
 
 def test_dot(shop, data):
-    dot = render_graph("dot", shop)
+    dot = render_graph("dot", shop, level="values")
     assert dot.startswith('digraph "pii-lint" {') and "rankdir=LR" in dot and dot.rstrip().endswith("}")
     assert 'subgraph "cluster_' in dot and 'label="shop.logutil.log_contact"' in dot
     for n in data["nodes"]:
@@ -159,7 +161,7 @@ def test_dot(shop, data):
 
 
 def test_graphml_reads_back(shop, data):
-    g = nx.read_graphml(BytesIO(render_graph("graphml", shop).encode()))
+    g = nx.read_graphml(BytesIO(render_graph("graphml", shop, level="values").encode()))
     assert set(g.nodes) == {n["id"] for n in data["nodes"]}
     assert g.number_of_edges() == len(data["edges"])
     email = next(n for n, a in g.nodes(data=True) if a["label"] == "Customer.email")
@@ -167,7 +169,7 @@ def test_graphml_reads_back(shop, data):
 
 
 def test_mermaid(shop, data):
-    text = render_graph("mermaid", shop)
+    text = render_graph("mermaid", shop, level="values")
     assert text.startswith("flowchart LR\n")
     lines = text.splitlines()[1:]
     # Safe ids, and labels that never hold a raw quote, bracket or markup.
@@ -191,7 +193,7 @@ def page_data(page: str) -> dict:
 
 
 def test_html_is_self_contained_and_embeds_the_data(shop, data):
-    page = render_graph("html", shop)
+    page = render_graph("html", shop, level="values")
     embedded = page_data(page)
     assert len(embedded["nodes"]) == len(data["nodes"]) and embedded["findings"]
     assert all("x" in n and "y" in n and "code" in n for n in embedded["nodes"])
@@ -205,7 +207,7 @@ def test_html_is_self_contained_and_embeds_the_data(shop, data):
 
 
 def test_html_data_cannot_close_its_script_tag(shop):
-    page = render_graph("html", shop)
+    page = render_graph("html", shop, level="values")
     blob = re.search(r'id="graph-data">(.*?)</script>', page, re.S).group(1)
     assert "</" not in blob and "<" not in blob
     # The analysed line `f"contact <{value}> & more"` survives the escaping intact.
@@ -214,7 +216,7 @@ def test_html_data_cannot_close_its_script_tag(shop):
 
 
 def test_html_layout_sources_first_sinks_last(shop):
-    nodes = page_data(render_graph("html", shop))["nodes"]
+    nodes = page_data(render_graph("html", shop, level="values"))["nodes"]
     xs = {n["kind"]: [] for n in nodes}
     for n in nodes:
         xs[n["kind"]].append(n["x"])
@@ -229,8 +231,8 @@ def test_every_format_renders_an_empty_project(tmp_path):
     config = load_config(tmp_path)
     analysis = analyse(config, load_pack("shop", tmp_path), use_cache=False)
     for fmt in FORMATS:
-        assert render_graph(fmt, analysis)
-    assert json.loads(render_graph("json", analysis)) == {"nodes": [], "edges": [], "findings": []}
+        assert render_graph(fmt, analysis, level="values")
+    assert json.loads(render_graph("json", analysis, level="values")) == {"nodes": [], "edges": [], "findings": []}
 
 
 def test_cli_graph(tmp_path):
@@ -238,6 +240,10 @@ def test_cli_graph(tmp_path):
 
     make_shop(tmp_path)
     out = tmp_path / "graph.json"
-    result = run_cli("graph", "--format", "json", "-o", str(out), "--no-cache", cwd=tmp_path)
+    result = run_cli("graph", "--format", "json", "--level", "values", "-o", str(out), "--no-cache", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(out.read_text())["findings"]
+    # The default level is the data map.
+    result = run_cli("graph", "--format", "json", "-o", str(out), "--no-cache", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert {"sources", "destinations", "edges", "flows", "findings"} <= set(json.loads(out.read_text()))

@@ -29,6 +29,11 @@ def test_json_collected(email):
             "file": "shop/models.py", "line": 5} in email["collected"]
 
 
+def test_project_named_from_pyproject(shop):
+    analysis, pack, _ = shop
+    assert json.loads(render_inventory("json", analysis, pack))["project"] == "tiny-shop"  # [project].name
+
+
 def test_json_stored_with_retention(email):
     (model,) = [s for s in email["stored"] if s["kind"] == "model"]
     assert model["class"] == "shop.models.Customer" and model["fields"] == ["email"] and model["orm"]
@@ -83,7 +88,7 @@ def test_deterministic(shop, tmp_path):
     twin = tmp_path / analysis.root.name  # the project's name is in the report
     twin.mkdir()
     again, pack2, _ = analyse_shop(twin)
-    for fmt in ("markdown", "json"):
+    for fmt in ("markdown", "json", "html"):
         assert render_inventory(fmt, analysis, pack) == render_inventory(fmt, again, pack2)
 
 
@@ -95,3 +100,28 @@ def test_cli_inventory(tmp_path):
     result = run_cli("inventory", "--format", "markdown", "--no-cache", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "user.contact.email" in result.stdout
+
+
+def test_html_page(shop):
+    """The record of processing as a page: categories x recipients, stores with retention
+    and erasure path, logs, findings per category, every cell linked to the data map."""
+    analysis, pack, _ = shop
+    page = render_inventory("html", analysis, pack)
+    assert page.startswith("<!doctype html>") and "default-src 'none'" in page
+    assert "Personal data inventory: tiny-shop" in page
+    for anchor in ('id="sent"', 'id="stores"', 'id="logs"', 'id="findings"'):
+        assert anchor in page
+    # A cell of the matrix: email sent to an undeclared host, linked to its flows on the map.
+    assert 'href="data-map.html#category=user.contact.email&amp;dest=api.example.com"' in page
+    assert 'class="cell bad"' in page
+    # The store: retention from the configuration, and no erasure path (PII401).
+    store = page.split('id="stores"', 1)[1].split('id="logs"', 1)[0]
+    assert "Customer" in store and "2y" in store and "none (PII401)" in store
+    # Findings link to their path on the map.
+    data = json.loads(render_inventory("json", analysis, pack))
+    email = next(c for c in data["categories"] if c["category"] == "user.contact.email")
+    f = next(f for f in email["findings"] if f["code"] == "PII201")
+    assert f'href="data-map.html#finding={f["id"]}"' in page
+    assert analysis.findings[f["id"]].code == "PII201"
+    # Nothing to fetch and no script.
+    assert "<script" not in page and "http://" not in page.replace("https://", "")

@@ -69,10 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(graph)
     graph.add_argument("--format", default="html", choices=("html", "dot", "graphml", "json", "mermaid"))
     graph.add_argument("--output", "-o", type=Path)
+    graph.add_argument("--level", default="map", choices=("map", "values"),
+                       help="map: categories -> destinations (default); values: the value-level graph")
 
     inventory = sub.add_parser("inventory", help="the data map: what is collected, stored, logged, sent")
     _common(inventory)
-    inventory.add_argument("--format", default="markdown", choices=("markdown", "json"))
+    inventory.add_argument("--format", default="markdown", choices=("markdown", "json", "html"))
     inventory.add_argument("--output", "-o", type=Path)
 
     init = sub.add_parser("init", help="write a starting [tool.pii-lint] section into pyproject.toml")
@@ -189,7 +191,7 @@ def _run(args) -> int:
     if args.command == "graph":
         from .report.graph_export import render_graph
 
-        _emit(render_graph(args.format, analysis), args.output)
+        _emit(render_graph(args.format, analysis, level=args.level, paths=report, pack=pack), args.output)
         return EXIT_OK
     if args.command == "inventory":
         from .report.inventory import render_inventory

@@ -37,6 +37,7 @@ import networkx as nx
 from ..flows import FlowIndex, closure, owner
 
 FORMATS = ("html", "dot", "graphml", "json", "mermaid")
+LEVELS = ("map", "values")
 PLACEHOLDER = "__PII_LINT_GRAPH_DATA__"
 # Short names for built values (t| temps), from the description of the edge into them.
 TEMP_KINDS = (
@@ -47,12 +48,32 @@ TEMP_KINDS = (
 )
 
 
-def render_graph(fmt: str, analysis) -> str:
+def render_graph(fmt: str, analysis, level: str = "map", paths: list[str] | None = None, pack=None) -> str:
+    """``level="map"`` (the default): the data map (report/datamap.py); ``"values"``: the
+    value-level graph below. ``paths`` restricts the map to flows touching them."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown graph format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if level not in LEVELS:
+        raise ValueError(f"unknown graph level {level!r}; expected one of {', '.join(LEVELS)}")
+    if level == "map":
+        return _printable(_render_map(fmt, analysis, paths, pack))
     view = build_view(analysis)
     text = {"json": _json, "dot": _dot, "graphml": _graphml, "mermaid": _mermaid, "html": _html}[fmt](view, analysis)
     return _printable(text)
+
+
+def _render_map(fmt: str, analysis, paths, pack) -> str:
+    from . import datamap_text
+    from .datamap import build_datamap
+    from .datamap_html import render_datamap_html
+
+    b = analysis.builder
+    pack = pack if pack is not None else getattr(b, "pack", None)
+    if fmt == "html":
+        return render_datamap_html(analysis, pack, paths)
+    data = build_datamap(analysis, pack, paths=paths)
+    return {"json": datamap_text.map_json, "dot": datamap_text.map_dot, "graphml": datamap_text.map_graphml,
+            "mermaid": datamap_text.map_mermaid}[fmt](data)
 
 
 def _printable(text: str) -> str:
