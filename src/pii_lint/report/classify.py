@@ -22,7 +22,8 @@ from pathlib import Path
 
 CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*")
 ENVIRONMENT = re.compile(r"\b(environ|getenv|env|config)\b")  # os.environ.get, os.getenv, env(), config()
-KEY_READ = re.compile(r"""^\.(?:get|getenv|pop|setdefault)\(['"]([^'"]+)['"]\)$|^\[['"]([^'"]+)['"]\]$""")
+# The label of a key read, as the code reads it: os.environ.get("X"), request.POST["x"].
+KEY_READ = re.compile(r"""(?:\.(?:get|getenv|pop|setdefault)\(['"]([^'"]+)['"]\)|\[['"]([^'"]+)['"]\])$""")
 CREDENTIALS = ("user.authorization",)
 
 
@@ -50,7 +51,7 @@ class Reclassifier:
         if not info["inferred"] or info["how"] != "name" or node.startswith(("f|", "rec|")):
             return None
         label = info["label"]
-        m = KEY_READ.match(label)
+        m = KEY_READ.search(label)
         name = (m.group(1) or m.group(2)) if m else label
         if m and not ENVIRONMENT.search(self._line(info["path"], info["line"])):
             name = ""  # a key of some other mapping: request.META, a payload...
