@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError, describe_validation_error
 
@@ -132,6 +132,23 @@ class RuleDocs(_Strict):
     use_instead: str
 
 
+class FixSpec(_Strict):
+    """A fix the rule offers: its kind (pii_lint.fixes.KINDS) and whether it is safe."""
+
+    kind: str
+    applicability: Literal["safe", "unsafe"]
+    summary: str
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        from .fixes import KINDS
+
+        if value not in KINDS:
+            raise ValueError(f"unknown fix kind {value!r}; known: {', '.join(KINDS)}")
+        return value
+
+
 class RuleSpec(_Strict):
     code: str = Field(pattern=r"^PII\d{3}$")
     name: str
@@ -142,6 +159,7 @@ class RuleSpec(_Strict):
     precision: Literal["very-high", "high", "medium", "low"] = "high"
     enabled: bool = True
     docs: RuleDocs
+    fixes: list[FixSpec] = []
 
 
 class Pack:

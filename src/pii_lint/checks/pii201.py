@@ -3,6 +3,7 @@ error tracker or exception message (policy 1.4)."""
 
 from __future__ import annotations
 
+from ..fixes import hints
 from ..reprs import revealed
 
 CODE = "PII201"
@@ -20,7 +21,7 @@ def check(ctx):
         source, path, categories, more = found
         where = "an exception message" if sink.qual == "<raise>" else f"logging via {sink.call.display}"
         yield ctx.flow_finding(CODE, sink, source, path, f"{ctx.what(source)}{more} {'reach' if more else 'reaches'} {where}",
-                               categories=categories)
+                               categories=categories, fix_hint=None if more else hints.logged(ctx, sink, source, path))
     yield from _trackers_told_to_collect(ctx)
 
 

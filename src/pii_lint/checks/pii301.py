@@ -4,6 +4,7 @@ retention period, and personal data written to a cache with no expiry (policy 1.
 from __future__ import annotations
 
 from ..facts import NOT_LITERAL
+from ..fixes import hints
 from .models import stored_models
 
 CODE = "PII301"
@@ -20,7 +21,7 @@ def check(ctx):
             CODE, b.p.class_module[cls].path, fact.line, fact.col,
             f"{fact.name} stores personal data with no retention period "
             f"(`# pii-retention: 30d` on the class, `__pii_retention__` or [tool.pii-lint.retention])",
-            source=fact.name,
+            source=fact.name, fix_hint=hints.retention(),
         )
     for sink in ctx.sinks("cache"):
         if _has_expiry(ctx, sink):
@@ -30,7 +31,7 @@ def check(ctx):
             source, path, categories, more = found
             yield ctx.flow_finding(CODE, sink, source, path,
                                    f"{ctx.what(source)}{more} is cached by {sink.call.display} with no expiry",
-                                   categories=categories)
+                                   categories=categories, fix_hint=None if more else hints.expiry(sink))
 
 
 def _has_expiry(ctx, sink) -> bool:
