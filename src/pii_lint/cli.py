@@ -162,13 +162,14 @@ def _run(args) -> int:
         fixing = args.fix or args.diff or args.add_noqa is not None
         # Fixing compares the whole project before and after: analyse all of it.
         analysis = _analyse(args, config, pack, None if fixing else report)
-        outcome = None
+        failed: set = set()
         if fixing:
             outcome = _fix(args, config, pack, analysis, report)
             if args.diff:
                 return EXIT_FINDINGS if outcome.changed else EXIT_OK
             analysis.findings = [f for f in outcome.analysis.findings if _in_report(f.location.path, report)]
-        return _check(args, config, pack, analysis)
+            failed = {f.fingerprint_key() for findings, _ in outcome.rejected for f in findings}
+        return _check(args, config, pack, analysis, failed)
     analysis = _analyse(args, config, pack, report, need_graph=args.command in ("graph", "inventory"))
     if args.command == "baseline":
         from .suppress import write_baseline
@@ -200,16 +201,21 @@ def _fix(args, config, pack, analysis, report):
     runner = Runner(config, pack, in_scope=lambda path: _in_report(path, report), jobs=args.jobs or os.cpu_count() or 1,
                     use_cache=not args.no_cache, unsafe=args.unsafe_fixes)
     if args.fix or args.diff:
-        analysis = runner.fixes(analysis)
+        from .fixes import KINDS
+
+        # A tag makes a field personal: where it flows is then reported, by design. Tags are
+        # checked on their own codes first, then the other fixes on every code.
+        analysis = runner.fixes(analysis, kinds={"tag"}, codes={"PII103", "PII901"})
+        analysis = runner.fixes(analysis, kinds=set(KINDS) - {"tag"})
     if args.add_noqa is not None:
         analysis = runner.noqa(analysis, args.add_noqa.strip())
     outcome = runner.out
     outcome.analysis = analysis
-    _finish(outcome, config, write=not args.diff, verb="fixed")
+    _finish(outcome, config, write=not args.diff, verb="fixed", noun="finding")
     return outcome
 
 
-def _finish(outcome, config, *, write: bool, verb: str) -> None:
+def _finish(outcome, config, *, write: bool, verb: str, noun: str) -> None:
     from .atomic import atomic_write
 
     changed = outcome.changed
@@ -221,14 +227,21 @@ def _finish(outcome, config, *, write: bool, verb: str) -> None:
                 raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
     elif changed:
         _emit(outcome.diff(), None)
-    n = outcome.fixed_count()
+    fixed = sum(len(fs) for fs, fix in outcome.applied if fix.kind != "noqa")
+    silenced = sum(len(fs) for fs, fix in outcome.applied if fix.kind == "noqa")
     would = "" if write else "would have "
-    if n or outcome.rejected:
-        print(f"pii-lint: {would}{verb} {n} finding{'s' if n != 1 else ''} in {len(changed)} "
-              f"file{'s' if len(changed) != 1 else ''}", file=sys.stderr)
+    done = [f"{verb} {_count(fixed, noun)}"] if fixed else []
+    if silenced:
+        done.append(f"suppressed {_count(silenced, 'finding')} with `# noqa`")
+    if fixed or silenced:
+        print(f"pii-lint: {would}{' and '.join(done)} in {_count(len(changed), 'file')}", file=sys.stderr)
     for findings, reason in sorted(outcome.rejected, key=lambda r: (r[0][0].sort_key(), r[1])):
         f = findings[0]
         print(f"pii-lint: not applied: {f.location.path}:{f.location.line} {f.code}: {reason}", file=sys.stderr)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _tag(args, config, pack, report) -> int:
@@ -242,11 +255,11 @@ def _tag(args, config, pack, report) -> int:
     runner = Runner(tagged, pack, in_scope=lambda path: _in_report(path, report), jobs=args.jobs or os.cpu_count() or 1,
                     use_cache=not args.no_cache, unsafe=False)
     runner.fixes(analysis, kinds={"tag"}, codes={"PII103", "PII901"}, settings=settings)
-    _finish(runner.out, config, write=not args.dry_run, verb="tagged")
+    _finish(runner.out, config, write=not args.dry_run, verb="tagged", noun="field")
     return EXIT_OK
 
 
-def _check(args, config, pack, analysis) -> int:
+def _check(args, config, pack, analysis, failed=frozenset()) -> int:
     from .fixes import attach
     from .report import render
 
@@ -262,7 +275,7 @@ def _check(args, config, pack, analysis) -> int:
         findings = filter_to_diff(findings, changed_lines(config.root, args.diff_base))
     color = args.color == "always" or (args.color == "auto" and args.output is None and sys.stdout.isatty()
                                        and not os.environ.get("NO_COLOR"))
-    findings = attach(findings, pack, config.settings, unsafe=args.unsafe_fixes)
+    findings = attach(findings, pack, config.settings, unsafe=args.unsafe_fixes, failed=failed)
     if args.format in ("json", "sarif") and any(f.fix is not None for f in findings):
         from .fixes.compute import with_edits
 

@@ -90,13 +90,15 @@ def describe(kind: str, hint: tuple, fix_settings) -> str:
     return kind
 
 
-def attach(findings: list, pack, settings, unsafe: bool = False) -> list:
-    """The findings with ``fix`` set to their offer (no edits: no LibCST)."""
+def attach(findings: list, pack, settings, unsafe: bool = False, failed=frozenset()) -> list:
+    """The findings with ``fix`` set to their offer (no edits: no LibCST); ``failed``:
+    fingerprint keys of findings whose fix was just tried and dropped."""
     from dataclasses import replace
 
     out = []
     for f in findings:
-        fix = offered(f, pack, settings, unsafe) if f.suppression is None else None
+        fix = offered(f, pack, settings, unsafe) if f.suppression is None and f.fingerprint_key() not in failed \
+            else None
         out.append(replace(f, fix=fix) if fix is not None else f)
     return out
 

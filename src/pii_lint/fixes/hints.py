@@ -24,13 +24,17 @@ def _field(source: str) -> tuple[str, str] | None:
     return (cls, attr) if cls and attr.isidentifier() else None
 
 
-def _read_in_call_scope(sink, path) -> bool:
+def _read_in_call_scope(sink, path, locals_too: bool = False) -> bool:
     """The field is read in the function that makes the call (not by a helper whose result
     is logged): only then can the attribute be found in the call and rewritten."""
-    for node, _ in path:
-        if node.startswith(("t|", "v|", "c|")):
-            return node[2:].split("|", 1)[0] == sink.call.scope
-    return False
+    for node, _ in path[1:]:
+        if node == sink.node:
+            return True
+        # Only expressions of the call's own statement: a variable or a return is elsewhere.
+        kinds = ("t|", "c|", "v|") if locals_too else ("t|", "c|")
+        if not node.startswith(kinds) or node[2:].split("|", 1)[0] != sink.call.scope:
+            return False
+    return True
 
 
 def record_key(builder, cls: str) -> str | None:
@@ -91,7 +95,8 @@ def payload(ctx, sink, offending, allow) -> tuple | None:
                     include.add(fld.name)
             continue
         field = _field(source)
-        if field is None or not _read_in_call_scope(sink, path):
+        # A payload built in a variable of the same function is found by the fix too.
+        if field is None or not _read_in_call_scope(sink, path, locals_too=True):
             return None
         drop.add(field[1])
     include -= drop

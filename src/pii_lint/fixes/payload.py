@@ -63,17 +63,30 @@ def _with_keyword(name: str, text: str):
 
 
 def _cutter(attr: str, gone: list[int]):
-    """Drop the ``gone`` items (of the original node) by position; the new last item takes
-    the old last one's comma, so a one-line literal stays one line and a multi-line one
-    keeps its closing bracket where it was."""
+    """Drop the ``gone`` items (by position) of a dict's ``elements`` or a call's ``args``.
+
+    When the last item goes, the new last one ends the literal as the old one did: no
+    trailing comma if there was none, and the line break before the closing bracket (with
+    the new last item's own comment, not the dropped one's)."""
 
     def cut(updated):
         original = getattr(updated, attr)
-        drop_at = set(gone)
-        items = [item for k, item in enumerate(original) if k not in drop_at]
-        if items and original:
-            items[-1] = items[-1].with_changes(comma=original[-1].comma)
-        return updated.with_changes(**{attr: items})
+        items = [item for k, item in enumerate(original) if k not in set(gone)]
+        if not items or len(original) - 1 not in gone:
+            return updated.with_changes(**{attr: items})
+        last, new_last = original[-1], items[-1]
+        own = new_last.comma
+        closing = updated.rbrace.whitespace_before if attr == "elements" else last.whitespace_after_arg
+        if isinstance(own, cst.Comma) and isinstance(own.whitespace_after, cst.ParenthesizedWhitespace) \
+                and isinstance(closing, cst.ParenthesizedWhitespace):
+            closing = own.whitespace_after.with_changes(indent=closing.indent, last_line=closing.last_line)
+        new_last = new_last.with_changes(comma=last.comma if isinstance(last.comma, cst.Comma)
+                                         else cst.MaybeSentinel.DEFAULT)
+        if attr == "elements":
+            items[-1] = new_last
+            return updated.with_changes(elements=items, rbrace=updated.rbrace.with_changes(whitespace_before=closing))
+        items[-1] = new_last.with_changes(whitespace_after_arg=closing)
+        return updated.with_changes(args=items)
 
     return cut
 

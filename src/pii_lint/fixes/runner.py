@@ -50,9 +50,6 @@ class Outcome:
                 out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
         return "".join(out)
 
-    def fixed_count(self) -> int:
-        return sum(len(findings) for findings, _ in self.applied)
-
 
 def _text(data: bytes) -> str:
     return data.decode(_encoding(data), "surrogateescape")
