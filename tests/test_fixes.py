@@ -69,7 +69,7 @@ def test_exit_code_counts_what_remains_after_fixing(tmp_path: Path) -> None:
     proc = run_cli("check", ".", "--fix", "--unsafe-fixes", "--no-cache", cwd=project)
     assert proc.returncode == 1  # the value logged through a helper and PII401 remain
     assert "2 findings (1 PII201, 1 PII401)" in proc.stdout
-    assert "pii-lint: fixed 15 findings in 4 files" in proc.stderr
+    assert "pii-lint: fixed 16 findings in 4 files" in proc.stderr
     project = _copy("noqa", tmp_path / "n")
     proc = run_cli("check", ".", "--add-noqa", "legacy", "--no-cache", cwd=project)
     assert proc.returncode == 0, proc.stdout
@@ -86,7 +86,7 @@ def test_diff_prints_and_writes_nothing(tmp_path: Path) -> None:
     assert "--- a/app/logs.py\n+++ b/app/logs.py\n" in proc.stdout
     assert '-    logger.info("member %s joined", member.email)\n+    logger.info("member %s joined", member.id)\n' \
         in proc.stdout
-    assert "would have fixed 15 findings" in proc.stderr
+    assert "would have fixed 16 findings" in proc.stderr
     # Nothing to fix: no diff, exit 0.
     clean = run_cli("check", ".", "--diff", "--no-cache", cwd=project)
     assert clean.returncode == 0 and clean.stdout == ""
@@ -99,7 +99,7 @@ def test_safe_fixes_only_without_unsafe_flag(tmp_path: Path) -> None:
     assert _files(project) == before  # every fix of this project is unsafe
     assert proc.returncode == 1
     assert "[*]" not in proc.stdout
-    assert proc.stdout.rstrip().endswith("15 hidden fixes can be enabled with `--unsafe-fixes`")
+    assert proc.stdout.rstrip().endswith("16 hidden fixes can be enabled with `--unsafe-fixes`")
 
 
 def test_text_marks_fixable_findings_and_says_which_flag(tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_text_marks_fixable_findings_and_says_which_flag(tmp_path: Path) -> None
     proc = run_cli("check", ".", "--unsafe-fixes", "--no-cache", cwd=project)
     assert "  33:5 PII201 [*] contact.email (Member.email) reaches logging via logger.info" in proc.stdout
     assert "  41:5 PII201 contact.email (Customer.email) reaches logging" in proc.stdout  # through a helper
-    assert proc.stdout.rstrip().endswith("[*] 15 fixable with `pii-lint check --fix --unsafe-fixes`")
+    assert proc.stdout.rstrip().endswith("[*] 16 fixable with `pii-lint check --fix --unsafe-fixes`")
     tag = run_cli("check", str(FIXTURES / "suggest"), "--no-cache")
     assert "  21:5 PII103 [*] Subscriber.phone looks like contact.phone_number" in tag.stdout
     assert "[*] 7 fixable with `pii-lint check --fix` (1 hidden fix can be enabled with `--unsafe-fixes`)" \
@@ -224,7 +224,7 @@ def test_sarif_results_carry_fixes_and_validate(tmp_path: Path, sarif_schema) ->
     validate_sarif(log, sarif_schema)
     results = log["runs"][0]["results"]
     fixed = [r for r in results if "fixes" in r]
-    assert len(fixed) == 15
+    assert len(fixed) == 16
     expiry = next(r for r in fixed if r["locations"][0]["physicalLocation"]["region"]["startLine"] == 10
                   and r["ruleId"] == "PII301")
     assert expiry["fixes"] == [{
@@ -269,3 +269,73 @@ def test_check_without_fix_flags_does_not_import_libcst(args, imported) -> None:
     proc = subprocess.run([sys.executable, "-c", _PROBE.format(args=args)], capture_output=True, text=True,
                           timeout=600, cwd=REPO)
     assert f"LIBCST {imported}" in proc.stdout, proc.stdout + proc.stderr
+
+
+# -- the pieces ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("before, after", [
+    ('{"a": 1, "b": 2}', '{"a": 1}'),
+    ('{"a": 1, "b": 2, "c": 3}', '{"a": 1, "b": 2}'),
+    ('{\n    "a": 1,  # x\n    "b": 2  # y\n}', '{\n    "a": 1  # x\n}'),
+    ('{\n    "a": 1,  # x\n    "b": 2,\n    "c": 3,  # z\n}', '{\n    "a": 1,  # x\n    "b": 2,\n}'),
+    ('dict(\n    a=1,\n    b=2,\n)', 'dict(\n    a=1,\n)'),
+    ('f(\n    x,\n    a=1,  # keep\n    b=2,  # drop\n)', 'f(\n    x,\n    a=1,  # keep\n)'),
+    ('f(\n    x,\n    a=1,  # keep\n    b=2  # drop\n)', 'f(\n    x,\n    a=1  # keep\n)'),
+])
+def test_dropping_the_last_item_keeps_the_layout(before: str, after: str) -> None:
+    import libcst as cst
+
+    from pii_lint.fixes.payload import _cutter
+
+    node = cst.parse_expression(before)
+    attr = "elements" if isinstance(node, cst.Dict) else "args"
+    assert cst.Module([]).code_for_node(_cutter(attr, [len(getattr(node, attr)) - 1])(node)) == after
+
+
+@pytest.mark.parametrize("old, new", [
+    ("a\nb\n", "a\nbc\n"), ("a\nb", "a\nbX"), ("x = 1\n", "import m\nx = 1\n"), ("ab", "b"),
+    ("a\nb\nc\n", "a\nc\n"), ("", "x\n"), ("é = 1  # ü\n", "é = 2  # ü\n"), ("a\r\nb\r\n", "a\r\nc\r\n"),
+])
+def test_edits_are_the_smallest_replacements(old: str, new: str) -> None:
+    from pii_lint.fixes.cst import apply_edits, edits
+
+    found = edits("p.py", old, new)
+    assert apply_edits(old, list(found)) == new
+    assert sum(len(e.content) for e in found) <= len(new) - len(old) + 2 * max(len(old), 1)
+
+
+def _with_broken_rewrite(tmp_path: Path, line: str) -> subprocess.CompletedProcess:
+    """Run --fix with a log-key rewrite that replaces line 9 of app/logs.py by ``line``
+    (and offers nothing elsewhere)."""
+    project = _copy("unsafe", tmp_path)
+    script = (
+        "import sys, types\n"
+        "import pii_lint.fixes.logged as logged\n"
+        "from pii_lint.fixes.cst import Unavailable\n"
+        "def rewrite(src, finding, settings):\n"
+        "    if finding.location.line != 9:\n"
+        "        raise Unavailable('not this one')\n"
+        "    lines = src.text.splitlines(keepends=True)\n"
+        f"    lines[8] = {line!r} + '\\n'\n"
+        "    return types.SimpleNamespace(code=''.join(lines)), 'broken'\n"
+        "logged.rewrite = rewrite\n"
+        "import pii_lint.cli as c\n"
+        "sys.exit(c.main(['check', 'app/logs.py', '--fix', '--unsafe-fixes', '--no-cache']))\n"
+    )
+    before = _files(project)
+    proc = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True, timeout=600)
+    assert _files(project) == before, "a fix that fails its check must not be written"
+    assert proc.returncode == 1
+    return proc
+
+
+def test_a_fix_that_brings_a_new_finding_is_not_applied(tmp_path: Path) -> None:
+    proc = _with_broken_rewrite(tmp_path, '    logger.info("order %s", customer.phone)')
+    assert "pii-lint: not applied: app/logs.py:9 PII201: the edit brings a new finding: PII201" in proc.stderr, \
+        proc.stderr
+
+
+def test_a_fix_that_does_not_parse_is_not_applied(tmp_path: Path) -> None:
+    proc = _with_broken_rewrite(tmp_path, "    logger.info(customer.pk")
+    assert "not applied: app/logs.py:9 PII201: the edited file does not parse" in proc.stderr, proc.stderr

@@ -43,6 +43,11 @@ def _changes(root, include, drop) -> tuple[dict, list[str]]:
                 fields = "[" + ", ".join(f'"{f}"' for f in include) + "]"
                 changes[id(node)] = _with_keyword("fields", fields)
                 done.append(f"model_to_dict(..., fields={fields})")
+            elif node is root and any(_sdk_field(a, drop) for a in node.args):
+                # An SDK call's keywords are its payload (stripe.Customer.modify(..., phone=...)).
+                gone = [k for k, a in enumerate(node.args) if _sdk_field(a, drop)]
+                changes[id(node)] = _cutter("args", gone)
+                done.append("dropped " + ", ".join(f"{node.args[k].keyword.value}=" for k in gone))
             elif name == "dict" and isinstance(node.func, cst.Name):
                 gone = [k for k, a in enumerate(node.args)
                         if (a.keyword is not None and a.keyword.value in drop) or _reads(a.value, drop)]
@@ -75,13 +80,17 @@ def _cutter(attr: str, gone: list[int]):
         if not items or len(original) - 1 not in gone:
             return updated.with_changes(**{attr: items})
         last, new_last = original[-1], items[-1]
-        own = new_last.comma
+        own = new_last.comma.whitespace_after if isinstance(new_last.comma, cst.Comma) else None
+        comma = last.comma if isinstance(last.comma, cst.Comma) else cst.MaybeSentinel.DEFAULT
         closing = updated.rbrace.whitespace_before if attr == "elements" else last.whitespace_after_arg
-        if isinstance(own, cst.Comma) and isinstance(own.whitespace_after, cst.ParenthesizedWhitespace) \
-                and isinstance(closing, cst.ParenthesizedWhitespace):
-            closing = own.whitespace_after.with_changes(indent=closing.indent, last_line=closing.last_line)
-        new_last = new_last.with_changes(comma=last.comma if isinstance(last.comma, cst.Comma)
-                                         else cst.MaybeSentinel.DEFAULT)
+        broken = isinstance(own, cst.ParenthesizedWhitespace)
+        if broken and isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace):
+            # The line break (and the dropped item's comment) follow its trailing comma.
+            end = comma.whitespace_after
+            comma = comma.with_changes(whitespace_after=own.with_changes(indent=end.indent, last_line=end.last_line))
+        elif broken and isinstance(closing, cst.ParenthesizedWhitespace):
+            closing = own.with_changes(indent=closing.indent, last_line=closing.last_line)
+        new_last = new_last.with_changes(comma=comma)
         if attr == "elements":
             items[-1] = new_last
             return updated.with_changes(elements=items, rbrace=updated.rbrace.with_changes(whitespace_before=closing))
@@ -93,6 +102,14 @@ def _cutter(attr: str, gone: list[int]):
 
 def _label(node) -> str:
     return cst.Module([]).code_for_node(node)
+
+
+# An HTTP call's whole body: dropping one of these would drop everything sent.
+_BODY_KEYWORDS = frozenset({"data", "json", "params", "headers", "files", "body", "content"})
+
+
+def _sdk_field(arg, drop) -> bool:
+    return arg.keyword is not None and arg.keyword.value not in _BODY_KEYWORDS and _reads(arg.value, drop)
 
 
 def _key(node) -> str | None:
