@@ -32,12 +32,14 @@ def test_wheel_ships_packs_and_runs_from_another_folder(tmp_path: Path) -> None:
     venv_dir = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv_dir)], check=True, timeout=300)
     bindir = venv_dir / ("Scripts" if os.name == "nt" else "bin")
+    # Without the caller's PYTHONPATH: a source tree on it (with the egg-info the wheel build
+    # leaves in src/) would make pip think the package is installed already.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     install = subprocess.run([str(bindir / "python"), "-m", "pip", "install", "-q", str(wheel)],
-                             capture_output=True, text=True, timeout=900)
+                             capture_output=True, text=True, timeout=900, env=env)
     assert install.returncode == 0, install.stderr[-2000:]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     run = subprocess.run([str(bindir / "pii-lint"), "check", str(FIXTURES / "shop"), "--no-cache", "--format", "concise"],
                          cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 1, run.stderr
