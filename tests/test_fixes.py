@@ -131,7 +131,7 @@ def test_a_mask_that_is_not_a_sanitizer_is_not_applied(tmp_path: Path) -> None:
     before = _files(project)
     proc = run_cli("check", ".", "--fix", "--unsafe-fixes", "--no-cache", cwd=project)
     assert _files(project) == before
-    assert proc.stderr.count("the finding is still reported after the edit") == 4, proc.stderr
+    assert proc.stderr.count("the finding is still reported after the edit") == 5, proc.stderr
 
 
 def test_only_the_named_files_are_fixed(tmp_path: Path) -> None:

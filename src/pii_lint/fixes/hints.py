@@ -17,7 +17,11 @@ def retention() -> tuple:
 
 
 def _field(source: str) -> tuple[str, str] | None:
-    """``f|shop.models.Customer|email`` -> (class, attribute)."""
+    """``f|shop.models.Customer|email`` -> (class, attribute); an attribute of a value of
+    unknown class, personal by its name (``src|a|v|scope|order|email``), -> ("", attribute)."""
+    if source.startswith("src|a|"):
+        attr = source.rsplit("|", 1)[-1]
+        return ("", attr) if attr.isidentifier() else None
     if not source.startswith("f|"):
         return None
     cls, _, attr = source[2:].rpartition("|")
@@ -30,6 +34,8 @@ def _read_in_call_scope(sink, path, locals_too: bool = False) -> bool:
     for node, _ in path[1:]:
         if node == sink.node:
             return True
+        if node.startswith("a|") and path[0][0] == f"src|{node}":
+            continue  # the attribute read itself (a source found by its name)
         # Only expressions of the call's own statement: a variable or a return is elsewhere.
         kinds = ("t|", "c|", "v|") if locals_too else ("t|", "c|")
         if not node.startswith(kinds) or node[2:].split("|", 1)[0] != sink.call.scope:
@@ -56,7 +62,7 @@ def logged(ctx, sink, source: str, path) -> tuple | None:
     if field is None or sink.qual == "<raise>" or not _read_in_call_scope(sink, path):
         return None
     cls, attr = field
-    key = record_key(ctx.builder, cls)
+    key = record_key(ctx.builder, cls) if cls else None
     return ("log", cls, attr, key if key != attr else None)
 
 
