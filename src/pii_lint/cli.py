@@ -166,7 +166,7 @@ def _run(args) -> int:
         if fixing:
             outcome = _fix(args, config, pack, analysis, report)
             if args.diff:
-                return EXIT_FINDINGS if outcome.changed else EXIT_OK
+                return EXIT_FINDINGS if outcome.changed and not args.exit_zero else EXIT_OK
             analysis.findings = [f for f in outcome.analysis.findings if _in_report(f.location.path, report)]
             failed = {f.fingerprint_key() for findings, _ in outcome.rejected for f in findings}
         return _check(args, config, pack, analysis, failed)
