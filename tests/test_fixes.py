@@ -339,3 +339,13 @@ def test_a_fix_that_brings_a_new_finding_is_not_applied(tmp_path: Path) -> None:
 def test_a_fix_that_does_not_parse_is_not_applied(tmp_path: Path) -> None:
     proc = _with_broken_rewrite(tmp_path, "    logger.info(customer.pk")
     assert "not applied: app/logs.py:9 PII201: the edited file does not parse" in proc.stderr, proc.stderr
+
+
+def test_findings_accepted_in_the_baseline_are_left_alone(tmp_path: Path) -> None:
+    project = _copy("unsafe", tmp_path)
+    before = _files(project)
+    assert run_cli("baseline", ".", "--output", "debt.json", "--no-cache", cwd=project).returncode == 0
+    proc = run_cli("check", ".", "--fix", "--unsafe-fixes", "--add-noqa", "x", "--baseline", "debt.json",
+                   "--no-cache", cwd=project)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert _files(project) == before

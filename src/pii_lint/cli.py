@@ -198,8 +198,14 @@ def _fix(args, config, pack, analysis, report):
     """Fixes, then noqa comments, checked by the runner; written unless --diff."""
     from .fixes.runner import Runner
 
+    skip: set = set()
+    if args.baseline is not None:  # accepted debt is neither fixed nor given a noqa
+        from .suppress import apply_baseline, load_baseline
+
+        marked, _ = apply_baseline(analysis.findings, load_baseline(args.baseline))
+        skip = {f.fingerprint_key() for f in marked if f.suppression is not None and f.suppression.kind == "baseline"}
     runner = Runner(config, pack, in_scope=lambda path: _in_report(path, report), jobs=args.jobs or os.cpu_count() or 1,
-                    use_cache=not args.no_cache, unsafe=args.unsafe_fixes)
+                    use_cache=not args.no_cache, unsafe=args.unsafe_fixes, skip=skip)
     if args.fix or args.diff:
         from .fixes import KINDS
 

@@ -56,7 +56,8 @@ def _text(data: bytes) -> str:
 
 
 class Runner:
-    def __init__(self, config, pack, *, in_scope, jobs: int, use_cache: bool, unsafe: bool) -> None:
+    def __init__(self, config, pack, *, in_scope, jobs: int, use_cache: bool, unsafe: bool,
+                 skip=frozenset()) -> None:
         self.config = config
         self.pack = pack
         self.in_scope = in_scope
@@ -65,6 +66,7 @@ class Runner:
         self.unsafe = unsafe
         self.out = Outcome()
         self.rejected_keys: set[str] = set()
+        self.skip = skip  # fingerprint keys of findings left alone (accepted in the baseline)
 
     # -- files ------------------------------------------------------------------
     def content(self, path: str) -> bytes:
@@ -95,7 +97,7 @@ class Runner:
                 offer = offered(f, self.pack, settings, self.unsafe)
                 if offer is None or not offer.enabled or (kinds and offer.kind not in kinds):
                     continue
-                if f.fingerprint_key() in self.rejected_keys:
+                if f.fingerprint_key() in self.rejected_keys or f.fingerprint_key() in self.skip:
                     continue
                 by_path.setdefault(f.location.path, []).append((f, offer))
             for path, items in sorted(by_path.items()):
@@ -114,7 +116,7 @@ class Runner:
     def noqa(self, analysis, reason: str):
         by_path: dict[str, dict[int, list]] = {}
         for f in analysis.findings:
-            if f.suppression is None and self.in_scope(f.location.path):
+            if f.suppression is None and self.in_scope(f.location.path) and f.fingerprint_key() not in self.skip:
                 by_path.setdefault(f.location.path, {}).setdefault(f.location.line, []).append(f)
         units = []
         for path, lines in sorted(by_path.items()):
