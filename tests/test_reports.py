@@ -170,7 +170,7 @@ def test_json_schema_and_determinism(findings, pack):
     assert [f["path"] for f in doc["findings"]] == [
         "shop/models.py", "shop/shipping.py", "shop/tasks.py", "shop/tasks.py", "shop/views.py"]
     keys = {"code", "name", "message", "path", "line", "column", "end_line", "end_column", "categories", "source",
-            "sink", "inferred", "policy", "severity", "fingerprint", "suppressed", "path_steps"}
+            "sink", "inferred", "policy", "severity", "fingerprint", "suppressed", "path_steps", "fix"}
     assert all(set(f) == keys for f in doc["findings"])
     email = doc["findings"][-1]
     assert email["message"] == "contact.email (Customer.email) reaches logging via logger.info [policy 1.4]"
