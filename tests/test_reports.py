@@ -174,7 +174,7 @@ def test_json_schema_and_determinism(findings, pack):
     assert [f["path"] for f in doc["findings"]] == [
         "shop/models.py", "shop/shipping.py", "shop/tasks.py", "shop/tasks.py", "shop/views.py"]
     keys = {"code", "name", "message", "path", "line", "column", "end_line", "end_column", "categories", "source",
-            "sink", "inferred", "policy", "severity", "fingerprint", "suppressed", "path_steps"}
+            "sink", "inferred", "policy", "severity", "fingerprint", "suppressed", "path_steps", "fix"}
     assert all(set(f) == keys for f in doc["findings"])
     email = doc["findings"][-1]
     assert email["message"] == "contact.email (Customer.email) reaches logging via logger.info [policy 1.4]"
@@ -268,6 +268,32 @@ def test_sarif_without_pack_rule_or_root_is_valid(sarif_schema):
     empty = json.loads(render_("sarif", [], load_pack("shop")))
     validate_sarif(empty, sarif_schema)
     assert empty["runs"][0]["results"] == []
+
+
+def test_sarif_fixes_are_valid_and_json_carries_the_same_fix(pack, sarif_schema):
+    from pii_lint.fixes import Edit, Fix
+
+    fix = Fix("log-mask", "unsafe", "log mask(customer.email) instead of customer.email", (
+        Edit("shop/views.py", 1, 1, 1, 1, "from shop.privacy import mask\n"),
+        Edit("shop/views.py", 12, 38, 12, 52, "mask(customer.email)"),
+    ), enabled=False)
+    finding = replace(logged_email(), fix=fix)
+    log = json.loads(render_("sarif", [finding, no_retention()], pack, root_uri="file:///home/ci/shop"))
+    validate_sarif(log, sarif_schema)
+    result = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "PII201")
+    change = result["fixes"][0]["artifactChanges"][0]
+    assert change["artifactLocation"]["uri"] == "shop/views.py"
+    assert change["replacements"][1] == {
+        "deletedRegion": {"startLine": 12, "startColumn": 38, "endLine": 12, "endColumn": 52},
+        "insertedContent": {"text": "mask(customer.email)"},
+    }
+    assert result["properties"]["fixApplicability"] == "unsafe"
+    assert all("fixes" not in r for r in log["runs"][0]["results"] if r["ruleId"] != "PII201")
+    doc = json.loads(render_("json", [finding], pack))
+    assert doc["findings"][0]["fix"]["edits"][0] == {
+        "path": "shop/views.py", "line": 1, "column": 1, "end_line": 1, "end_column": 1,
+        "content": "from shop.privacy import mask\n"}
+    assert json.loads(render_("json", [logged_email()], pack))["findings"][0]["fix"] is None
 
 
 # -- github -------------------------------------------------------------------------

@@ -60,6 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=tuple(FAIL_ON), default=None,
                        help="exit 1 only for findings of this severity or worse (default: any finding)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("--fix", action="store_true", help="apply the safe fixes (each checked before it is written)")
+    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, the unsafe fixes too")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    check.add_argument("--add-noqa", metavar="REASON", nargs="?", const="",
+                       help="add `# noqa: CODE -- REASON` to every finding still reported")
+
+    tag = sub.add_parser("tag", help="write the `# pii:` tags that suggest mode proposes")
+    _common(tag)
+    tag.add_argument("--dry-run", action="store_true", help="print the diff instead of writing")
 
     baseline = sub.add_parser("baseline", help="write today's findings as accepted debt")
     _common(baseline)
@@ -169,6 +178,8 @@ def _run(args) -> int:
         return EXIT_OK
 
     config, pack, report = _load(args)
+    if args.command == "tag":
+        return _tag(args, config, pack, report)
     if args.command == "check":
         for key in ("select", "ignore"):
             codes = [c.strip().upper() for c in getattr(args, key).split(",") if c.strip()]
@@ -177,8 +188,19 @@ def _run(args) -> int:
                     raise ConfigError(f"--{key}: unknown rule code {code!r}; `pii-lint rules` lists them")
             if codes:
                 setattr(config.settings, key, codes)
-        analysis = _analyse(args, config, pack, report)
-        return _check(args, config, pack, analysis)
+        if args.add_noqa is not None and ("#" in args.add_noqa or "\n" in args.add_noqa):
+            raise ConfigError("--add-noqa: the reason cannot hold '#' or a line break")
+        fixing = args.fix or args.diff or args.add_noqa is not None
+        # Fixing compares the whole project before and after: analyse all of it.
+        analysis = _analyse(args, config, pack, None if fixing else report)
+        failed: set = set()
+        if fixing:
+            outcome = _fix(args, config, pack, analysis, report)
+            if args.diff:
+                return EXIT_FINDINGS if outcome.changed and not args.exit_zero else EXIT_OK
+            analysis.findings = [f for f in outcome.analysis.findings if _in_report(f.location.path, report)]
+            failed = {f.fingerprint_key() for findings, _ in outcome.rejected for f in findings}
+        return _check(args, config, pack, analysis, failed)
     analysis = _analyse(args, config, pack, report, need_graph=args.command in ("graph", "inventory", "init"))
     if args.command == "init":
         return _init(args, config, pack, analysis)
@@ -219,7 +241,83 @@ def _init(args, config, pack, analysis) -> int:
     return EXIT_OK
 
 
-def _check(args, config, pack, analysis) -> int:
+def _in_report(path: str, report) -> bool:
+    return report is None or any(path == p or path.startswith(p.rstrip("/") + "/") for p in report)
+
+
+def _fix(args, config, pack, analysis, report):
+    """Fixes, then noqa comments, checked by the runner; written unless --diff."""
+    from .fixes.runner import Runner
+
+    skip: set = set()
+    if args.baseline is not None:  # accepted debt is neither fixed nor given a noqa
+        from .suppress import apply_baseline, load_baseline
+
+        marked, _ = apply_baseline(analysis.findings, load_baseline(args.baseline))
+        skip = {f.fingerprint_key() for f in marked if f.suppression is not None and f.suppression.kind == "baseline"}
+    runner = Runner(config, pack, in_scope=lambda path: _in_report(path, report), jobs=args.jobs or os.cpu_count() or 1,
+                    use_cache=not args.no_cache, unsafe=args.unsafe_fixes, skip=skip)
+    if args.fix or args.diff:
+        from .fixes import KINDS
+
+        # A tag makes a field personal: where it flows is then reported, by design. Tags are
+        # checked on their own codes first, then the other fixes on every code.
+        analysis = runner.fixes(analysis, kinds={"tag"}, codes={"PII103", "PII901"})
+        analysis = runner.fixes(analysis, kinds=set(KINDS) - {"tag"})
+    if args.add_noqa is not None:
+        analysis = runner.noqa(analysis, args.add_noqa.strip())
+    outcome = runner.out
+    outcome.analysis = analysis
+    _finish(outcome, config, write=not args.diff, verb="fixed", noun="finding")
+    return outcome
+
+
+def _finish(outcome, config, *, write: bool, verb: str, noun: str) -> None:
+    from .atomic import atomic_write
+
+    changed = outcome.changed
+    if write:
+        for path, data in changed.items():
+            try:
+                atomic_write(config.root / path, data)
+            except OSError as exc:
+                raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    elif changed:
+        _emit(outcome.diff(), None)
+    fixed = sum(len(fs) for fs, fix in outcome.applied if fix.kind != "noqa")
+    silenced = sum(len(fs) for fs, fix in outcome.applied if fix.kind == "noqa")
+    would = "" if write else "would have "
+    done = [f"{verb} {_count(fixed, noun)}"] if fixed else []
+    if silenced:
+        done.append(f"suppressed {_count(silenced, 'finding')} with `# noqa`")
+    if fixed or silenced:
+        print(f"pii-lint: {would}{' and '.join(done)} in {_count(len(changed), 'file')}", file=sys.stderr)
+    for findings, reason in sorted(outcome.rejected, key=lambda r: (r[0][0].sort_key(), r[1])):
+        f = findings[0]
+        print(f"pii-lint: not applied: {f.location.path}:{f.location.line} {f.code}: {reason}", file=sys.stderr)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _tag(args, config, pack, report) -> int:
+    """Suggest mode, whatever the configuration says, and only its tag fixes."""
+    from .config import Config
+    from .fixes.runner import Runner
+
+    settings = config.settings.model_copy(update={"infer": "suggest", "select": [], "ignore": []})
+    tagged = Config(config.root, settings, config.source)
+    analysis = _analyse(args, tagged, pack, None)
+    runner = Runner(tagged, pack, in_scope=lambda path: _in_report(path, report), jobs=args.jobs or os.cpu_count() or 1,
+                    use_cache=not args.no_cache, unsafe=False)
+    runner.fixes(analysis, kinds={"tag"}, codes={"PII103", "PII901"}, settings=settings)
+    _finish(runner.out, config, write=not args.dry_run, verb="tagged", noun="field")
+    return EXIT_OK
+
+
+def _check(args, config, pack, analysis, failed=frozenset()) -> int:
+    from .fixes import attach
     from .report import render
 
     findings = analysis.findings
@@ -238,6 +336,11 @@ def _check(args, config, pack, analysis) -> int:
         findings = filter_to_diff(findings, changed_lines(config.root, args.diff_base))
     color = args.color == "always" or (args.color == "auto" and args.output is None and sys.stdout.isatty()
                                        and not os.environ.get("NO_COLOR"))
+    findings = attach(findings, pack, config.settings, unsafe=args.unsafe_fixes, failed=failed)
+    if args.format in ("json", "sarif") and any(f.fix is not None for f in findings):
+        from .fixes.compute import with_edits
+
+        findings = with_edits(findings, config.root, config.settings)
     if args.format in ("text", "concise"):
         findings = _relative_to_cwd(findings, config.root)
     text = render(args.format, findings, pack=pack, root_uri=config.root.resolve().as_uri() + "/", color=color,

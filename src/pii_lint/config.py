@@ -19,6 +19,10 @@ else:  # pragma: no cover
 # Test code and migrations are not analysed unless `exclude` says otherwise (as ruff does).
 DEFAULT_EXCLUDE = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py", "testing/", "migrations/")
 RETENTION = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$")
+# A cache expiry: seconds, hours, days or weeks ("m" is left out: minutes or months?).
+EXPIRY = re.compile(r"^\s*(\d+)\s*([shdw]?)\s*$")
+EXPIRY_SECONDS = {"": 1, "s": 1, "h": 3600, "d": 86400, "w": 604800}
+DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 
 
 class Recipient(BaseModel):
@@ -29,6 +33,41 @@ class Recipient(BaseModel):
     urls: list[str] = []  # dotted names of settings/constants holding its URL
     purpose: str = "essential.service.operations"  # a Fides data-use key
     allow: list[str] = []  # categories it may receive
+
+
+class FixSettings(BaseModel):
+    """``[tool.pii-lint.fix]``: what the fixes that need a choice should write."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mask: str | None = None  # "shop.privacy.mask": PII201 wraps the logged value in it
+    expiry: str | None = None  # "1d": PII301 gives cache writes this expiry
+    retention: str | None = None  # "1y": PII301 declares it on classes
+
+    @field_validator("mask")
+    @classmethod
+    def _mask_dotted(cls, value):
+        if value is not None and not DOTTED.match(value):
+            raise ValueError(f"mask {value!r} is not a dotted function name like shop.privacy.mask")
+        return value
+
+    @field_validator("expiry")
+    @classmethod
+    def _expiry_format(cls, value):
+        if value is not None and (not EXPIRY.match(value) or int(EXPIRY.match(value).group(1)) == 0):
+            raise ValueError(f"expiry {value!r} is not a duration like 3600, 90s, 12h, 1d or 2w")
+        return value
+
+    @field_validator("retention")
+    @classmethod
+    def _retention_format(cls, value):
+        if value is not None and not RETENTION.match(value):
+            raise ValueError(f"retention {value!r} is not a period like 30d, 12w, 6m or 7y")
+        return value
+
+    def expiry_seconds(self) -> int | None:
+        m = EXPIRY.match(self.expiry or "")
+        return int(m.group(1)) * EXPIRY_SECONDS[m.group(2)] if m else None
 
 
 class Settings(BaseModel):
@@ -43,6 +82,7 @@ class Settings(BaseModel):
     recipients: dict[str, Recipient] = {}
     fields: dict[str, Union[str, list[str]]] = {}
     retention: dict[str, str] = {}
+    fix: FixSettings = FixSettings()
 
     @field_validator("infer", mode="before")
     @classmethod

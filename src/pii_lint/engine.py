@@ -126,6 +126,10 @@ def extract_file(root: Path, rel: str, module: str, infer_name) -> ModuleFacts:
         facts = ModuleFacts(path=rel, module=module)
         facts.error = f"cannot read file: {exc.strerror or exc}"
         return facts
+    return extract_bytes(data, rel, module, infer_name)
+
+
+def extract_bytes(data: bytes, rel: str, module: str, infer_name) -> ModuleFacts:
     try:
         return extract(data, rel, module, infer_name)
     except Exception as exc:  # the run goes on with the rest
@@ -149,12 +153,17 @@ def module_names(files: list[str]) -> dict[str, str]:
 
 
 def collect_facts(root: Path, modules: dict[str, str], pack, pack_spec: tuple[str, str | None], *, jobs: int,
-                  cache: FactCache | None, keys: dict[str, str | None], progress=None) -> list[ModuleFacts]:
-    """Facts per file (``modules``: path -> module name), from the cache where it has them."""
+                  cache: FactCache | None, keys: dict[str, str | None], progress=None,
+                  overlay: dict[str, bytes] | None = None) -> list[ModuleFacts]:
+    """Facts per file (``modules``: path -> module name), from the cache where it has them.
+    ``overlay`` gives the content of files as a fix would leave them (never cached)."""
     files = list(modules)
     results: dict[str, ModuleFacts] = {}
     todo = []
     for rel in files:
+        if overlay and rel in overlay:
+            results[rel] = extract_bytes(overlay[rel], rel, modules[rel], pack.infer_name)
+            continue
         facts = cache.get(keys.get(rel)) if cache else None
         if facts is not None:
             results[rel] = facts
@@ -180,7 +189,7 @@ def collect_facts(root: Path, modules: dict[str, str], pack, pack_spec: tuple[st
 
 def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs: int = 1,
             use_cache: bool = True, progress=None, files: list[str] | None = None,
-            need_graph: bool = False) -> Analysis:
+            need_graph: bool = False, overlay: dict[str, bytes] | None = None) -> Analysis:
     """The whole project is analysed; findings are kept for ``report_paths`` (all when None).
 
     With the cache, an unchanged project (same files, settings and pack) reuses its last
@@ -193,6 +202,8 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
     cache = FactCache(root, pack.digest) if use_cache else None
     modules = module_names(files)
     keys = {rel: cache.key(rel, modules[rel]) for rel in files} if cache else {}
+    if overlay:
+        keys.update((rel, None) for rel in overlay if rel in keys)  # no project-level cache entry either
     project_key = cache.project_key(sorted(keys.items()), settings.model_dump_json()) if cache else None
     builder = flows = None
     facts: list[ModuleFacts] = []
@@ -205,7 +216,8 @@ def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs
         from .graph import GraphBuilder, Project
 
         pack_spec = (settings.pack, str(root))
-        facts = collect_facts(root, modules, pack, pack_spec, jobs=jobs, cache=cache, keys=keys, progress=progress)
+        facts = collect_facts(root, modules, pack, pack_spec, jobs=jobs, cache=cache, keys=keys, progress=progress,
+                              overlay=overlay)
         builder = GraphBuilder(Project.build(facts), pack, settings)
         builder.build()
         flows = FlowIndex(builder)

@@ -43,6 +43,10 @@ class Finding:
     policy: str = ""  # "1.4"
     severity: str = "error"  # error | warning | note
     suppression: Suppression | None = field(default=None, compare=False)
+    # What a fix needs to know, set by the check (see pii_lint.fixes.hints); cached with the finding.
+    fix_hint: tuple | None = field(default=None, compare=False)
+    # The fix offered for this run (a pii_lint.fixes.Fix), attached after analysis.
+    fix: object = field(default=None, compare=False)
 
     def fingerprint_key(self) -> str:
         """Identity that survives moving code: no line numbers."""

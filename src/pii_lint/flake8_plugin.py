@@ -29,12 +29,14 @@ class PiiLintChecker:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             yield 1, 0, f"PII900 pii-lint could not analyse this file: {message}", type(self)
             return
-        for f in findings:
+        for f, message in findings:
             if f.suppression is None:
-                yield f.location.line, max(f.location.col - 1, 0), f.message, type(self)
+                yield f.location.line, max(f.location.col - 1, 0), message, type(self)
 
 
 def _findings_for(path: Path) -> list:
+    """(finding, message) for the file; a message whose finding has a fix says how to apply
+    it, since flake8 cannot."""
     from .config import find_project_root, load_config, load_project_pack, validate_against_pack
     from .engine import analyse, is_excluded
 
@@ -51,13 +53,16 @@ def _findings_for(path: Path) -> list:
             validate_against_pack(config, pack)
             # flake8 -jN already runs one process per core: analyse in this one.
             analysis = analyse(config, pack, jobs=1, use_cache=os.environ.get("PII_LINT_NO_CACHE") is None)
-            cached = (config, analysis)
+            cached = (config, analysis, pack)
         except Exception as exc:  # remembered: the next file would fail the same way
             cached = exc
         _ANALYSES[key] = cached
     if isinstance(cached, Exception):
         raise cached
-    config, analysis = cached
+    config, analysis, pack = cached
     if is_excluded(rel, config.settings.excludes):
         return []
-    return [f for f in analysis.findings if f.location.path == rel]
+    from .fixes import flake8_suffix
+
+    return [(f, f.message + flake8_suffix(f, pack, config.settings)) for f in analysis.findings
+            if f.location.path == rel]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError, describe_validation_error
 
@@ -146,6 +146,23 @@ class Policy(_Strict):
     clauses: dict[str, Clause] = {}
 
 
+class FixSpec(_Strict):
+    """A fix the rule offers: its kind (pii_lint.fixes.KINDS) and whether it is safe."""
+
+    kind: str
+    applicability: Literal["safe", "unsafe"]
+    summary: str
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        from .fixes import KINDS
+
+        if value not in KINDS:
+            raise ValueError(f"unknown fix kind {value!r}; known: {', '.join(KINDS)}")
+        return value
+
+
 class RuleSpec(_Strict):
     code: str = Field(pattern=r"^PII\d{3}$")
     name: str
@@ -156,6 +173,7 @@ class RuleSpec(_Strict):
     precision: Literal["very-high", "high", "medium", "low"] = "high"
     enabled: bool = True
     docs: RuleDocs
+    fixes: list[FixSpec] = []
 
 
 class Pack:

@@ -109,7 +109,8 @@ class CheckContext:
             return f"inferred from the name {info['label']}"
         return info["label"]
 
-    def flow_finding(self, code: str, sink, source: str, path: list, message: str, categories=None) -> Finding:
+    def flow_finding(self, code: str, sink, source: str, path: list, message: str, categories=None,
+                     fix_hint=None) -> Finding:
         rule = self.rule(code)
         info = self.sources[source]
         cats = tuple(categories if categories is not None else info["categories"])
@@ -127,6 +128,7 @@ class CheckContext:
             location=Location(sink.module.path, call.line, call.col, call.end_line, call.end_col),
             categories=cats, source=self.describe_source(source), sink=call.display,
             inferred=bool(info["inferred"]), steps=tuple(steps), policy=rule.policy, severity=rule.severity,
+            fix_hint=fix_hint,
         )
 
     def _source_step(self, info: dict) -> str:
@@ -140,13 +142,13 @@ class CheckContext:
         return f"{info['label']} is tagged {cats}"
 
     def declaration_finding(self, code: str, path: str, line: int, col: int, message: str, categories=(),
-                            source: str = "", sink: str = "") -> Finding:
+                            source: str = "", sink: str = "", fix_hint=None) -> Finding:
         rule = self.rule(code)
         clause = f" [policy {rule.policy}]" if rule.policy not in ("", "-") else ""
         return Finding(
             code=code, name=rule.name, message=f"{code} {message}{clause}",
             location=Location(path, line, col), categories=tuple(categories), source=source, sink=sink,
-            policy=rule.policy, severity=rule.severity,
+            policy=rule.policy, severity=rule.severity, fix_hint=fix_hint,
         )
 
 

@@ -3,6 +3,7 @@ call or SDK sends, and to whom."""
 
 from __future__ import annotations
 
+from ..fixes import hints
 from ..reprs import follow, revealed
 from .context import short_category
 from .recipients import destination
@@ -42,7 +43,8 @@ def check_202(ctx):
             more = len(offending) - 1
             suffix = f" (and {more} more source{'s' if more > 1 else ''})" if more else ""
             categories = sorted({c for _, _, cats, _ in offending for c in cats})
-            yield ctx.flow_finding("PII202", sink, source, path, message + suffix, categories=categories)
+            hint = hints.payload(ctx, sink, offending, dest.allow) if dest.declared else None
+            yield ctx.flow_finding("PII202", sink, source, path, message + suffix, categories=categories, fix_hint=hint)
 
 
 def check_203(ctx):

@@ -4,6 +4,7 @@ look personal but carry no tag (policy 1.2)."""
 from __future__ import annotations
 
 from ..orm import is_field
+from ..fixes import hints
 from .context import short_category
 
 CODE = "PII103"
@@ -23,5 +24,5 @@ def check(ctx):
                 yield ctx.declaration_finding(
                     CODE, mod.path, fld.line, fld.col,
                     f"{cls.name}.{name} looks like {short_category(category)} but has no `# pii:` tag",
-                    categories=(category,), source=f"{cls.name}.{name}",
+                    categories=(category,), source=f"{cls.name}.{name}", fix_hint=hints.tag(category),
                 )

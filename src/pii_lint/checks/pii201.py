@@ -3,6 +3,7 @@ error tracker or exception message (policy 1.4)."""
 
 from __future__ import annotations
 
+from ..fixes import hints
 from ..reprs import revealed
 
 CODE = "PII201"
@@ -21,7 +22,8 @@ def check(ctx):
         subject, plural = ctx.headline(found)
         where = "an exception message" if sink.qual == "<raise>" else f"logging via {sink.call.display}"
         yield ctx.flow_finding(CODE, sink, source, path, f"{subject} {'reach' if plural else 'reaches'} {where}",
-                               categories=categories)
+                               categories=categories,
+                               fix_hint=None if found[3] else hints.logged(ctx, sink, source, path))
     yield from _trackers_told_to_collect(ctx)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..config import RETENTION
 from ..facts import NOT_LITERAL
+from ..fixes import hints
 from .models import stored_models
 
 CODE = "PII301"
@@ -21,7 +22,7 @@ def check(ctx):
             CODE, b.p.class_module[cls].path, fact.line, fact.col,
             f"{fact.name} stores personal data with no retention period "
             f"(`# pii-retention: 30d` on the class, `__pii_retention__` or [tool.pii-lint.retention])",
-            source=fact.name,
+            source=fact.name, fix_hint=hints.retention(),
         )
     for sink in ctx.sinks("cache"):
         if _has_expiry(ctx, sink):
@@ -32,7 +33,7 @@ def check(ctx):
             subject, plural = ctx.headline(found)
             yield ctx.flow_finding(CODE, sink, source, path,
                                    f"{subject} {'are' if plural else 'is'} cached by {sink.call.display} with no expiry",
-                                   categories=categories)
+                                   categories=categories, fix_hint=None if found[3] else hints.expiry(sink))
 
 
 def _has_expiry(ctx, sink) -> bool:

@@ -72,6 +72,14 @@ def rule_page(rule: RuleSpec, clauses=None) -> str:
         "",
         code_block(docs.use_instead),
     ]
+    if rule.fixes:
+        parts += ["", "## Fix", ""]
+        for fix in rule.fixes:
+            flag = "`pii-lint check --fix`" if fix.applicability == "safe" else \
+                "`pii-lint check --fix --unsafe-fixes`"
+            parts.append(f"- {fix.kind} ({fix.applicability}, {flag}): {_one_line(fix.summary)}")
+    else:
+        parts += ["", "## Fix", "", "None: this rule has no automatic fix (`--add-noqa` can suppress it)."]
     return "\n".join(parts) + "\n"
 
 

@@ -27,7 +27,14 @@ change meaning)::
           "path_steps": [                    # data-flow path, source first; [] for declarations
             {"path": "shop/models.py", "line": 8, "column": 5,
              "description": "Customer.email is tagged contact.email"}
-          ]
+          ],
+          "fix": null                        # or the fix pii-lint offers (not yet checked by
+                                             # analysing again: --fix does that before writing):
+          # {"kind": "log-key",              # tag | log-key | log-mask | payload-cut | cache-expiry | retention
+          #  "applicability": "unsafe",      # safe (--fix) | unsafe (--fix --unsafe-fixes)
+          #  "message": "log customer.pk instead of customer.email",
+          #  "edits": [{"path": "shop/views.py", "line": 12, "column": 38, "end_line": 12,
+          #             "end_column": 43, "content": "pk"}]}   # 1-based, end exclusive
         }
       ],
       "summary": {
@@ -80,6 +87,19 @@ def finding_dict(finding, occurrence: int) -> dict:
              "description": s.description}
             for s in finding.steps
         ],
+        "fix": fix_dict(finding.fix),
+    }
+
+
+def fix_dict(fix) -> dict | None:
+    if fix is None or not fix.edits:
+        return None
+    return {
+        "kind": fix.kind,
+        "applicability": fix.applicability,
+        "message": fix.message,
+        "edits": [{"path": e.path, "line": e.line, "column": e.col, "end_line": e.end_line, "end_column": e.end_col,
+                   "content": e.content} for e in fix.edits],
     }
 
 

@@ -129,6 +129,22 @@ def _physical(loc, with_end: bool = True) -> dict:
     return {"artifactLocation": {"uri": loc.path, "uriBaseId": SRCROOT}, "region": region}
 
 
+def _fix(fix) -> dict:
+    """SARIF's fix: per file, replacements of regions (end column exclusive, as ours)."""
+    by_path: dict[str, list] = {}
+    for e in fix.edits:
+        by_path.setdefault(e.path, []).append({
+            "deletedRegion": {"startLine": e.line, "startColumn": e.col, "endLine": e.end_line,
+                              "endColumn": e.end_col},
+            "insertedContent": {"text": e.content},
+        })
+    return {
+        "description": {"text": f"{fix.message} ({fix.applicability})"},
+        "artifactChanges": [{"artifactLocation": {"uri": path, "uriBaseId": SRCROOT}, "replacements": reps}
+                            for path, reps in sorted(by_path.items())],
+    }
+
+
 def _result(finding, occurrence: int, rule_index: int) -> dict:
     result = {
         "ruleId": finding.code,
@@ -153,6 +169,10 @@ def _result(finding, occurrence: int, rule_index: int) -> dict:
                 ],
             }],
         }]
+    fix = finding.fix
+    if fix is not None and fix.edits:
+        result["fixes"] = [_fix(fix)]
+        result["properties"]["fixApplicability"] = fix.applicability
     sup = finding.suppression
     if sup is not None:
         entry = {"kind": "inSource" if sup.kind == "noqa" else "external", "status": "accepted"}

@@ -34,7 +34,8 @@ def render(findings, *, pack=None, root_uri=None, color=False, stale=(), tool_ve
         for f in group:
             where = f"{f.location.line}:{f.location.col}"
             code = paint(f.code, _LEVEL.get(f.severity, ""))
-            lines.append(f"  {where} {code} {bare_message(f)}")
+            mark = " [*]" if getattr(f.fix, "enabled", False) else ""
+            lines.append(f"  {where} {code}{mark} {bare_message(f)}")
             for step in f.steps:
                 at = paint(f"{step.location.path}:{step.location.line}", _DIM)
                 lines.append(f"    {at}  {step.description}")
@@ -49,7 +50,28 @@ def render(findings, *, pack=None, root_uri=None, color=False, stale=(), tool_ve
             lines.append(f"  {entry.get('path', '?')}: {entry.get('code', '?')} {entry.get('message', '')}".rstrip())
         lines.append("")
     lines.append(summary_line(findings))
+    fixes = fix_summary(shown)
+    if fixes:
+        lines.append(fixes)
     return "\n".join(lines) + "\n"
+
+
+def fix_summary(shown) -> str:
+    """As ruff says it: ``[*] 2 fixable with `pii-lint check --fix` (3 hidden fixes can be
+    enabled with `--unsafe-fixes`)``; "" when nothing is fixable."""
+    fixes = [f.fix for f in shown if f.fix is not None]
+    enabled = [x for x in fixes if x.enabled]
+    hidden = len(fixes) - len(enabled)
+    flag = "`pii-lint check --fix --unsafe-fixes`" if any(x.applicability == "unsafe" for x in enabled) \
+        else "`pii-lint check --fix`"
+    parts = []
+    if enabled:
+        parts.append(f"[*] {len(enabled)} fixable with {flag}")
+    if hidden:
+        parts.append(f"{hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with `--unsafe-fixes`")
+    if not parts:
+        return ""
+    return parts[0] if len(parts) == 1 else f"{parts[0]} ({parts[1]})"
 
 
 def _stale_key(entry: dict) -> tuple:
