@@ -1103,7 +1103,9 @@ class _Extractor:
             self.add_source(target, tags, said if said and len(said) <= 60 else f"{label} (collection point)", False,
                             tref)
         elif isinstance(target, ast.Name):
-            self.maybe_infer(target, target.id, tref, target.id)
+            # DEFAULT_FROM_EMAIL, SENDGRID_PASSWORD at module level: the shop's settings, not a person's data.
+            if not (CONSTANT_NAME.fullmatch(target.id) and self.f.scopes[ctx.scope].kind in ("module", "class")):
+                self.maybe_infer(target, target.id, tref, target.id)
         if value is not None and tref[0] in ("n", "f"):
             call = _call_result(value)
             if call is not None and refs:
@@ -1416,8 +1418,10 @@ class _Extractor:
             self.maybe_infer(node, what, ("c", cid), f"{called}()")
         # `.get("email")` reads a personal key.
         if isinstance(func, ast.Attribute) and func.attr in ("get", "getlist", "pop", "setdefault") and node.args:
+            environ = ENVIRONMENT_READ.search(_short(func.value))  # os.environ.get("SMTP_PASSWORD"): a setting
             for key in self.key_names(node.args[0]):
-                self.maybe_infer(node, key, ("c", cid), f"{self.code_text(func.value)}.{func.attr}({json.dumps(key)})")
+                if not (environ and CONSTANT_NAME.fullmatch(key)):
+                    self.maybe_infer(node, key, ("c", cid), f"{self.code_text(func.value)}.{func.attr}({json.dumps(key)})")
         return [("c", cid)]
 
     def sink_like_call(self, node, kind: str, refs, ctx: _Ctx, raised: Ref | None = None,
@@ -1437,6 +1441,9 @@ class _Extractor:
 
 ORDERINGS = frozenset({"list", "sorted", "tuple", "set", "reversed", "iter", "frozenset"})
 
+
+CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+ENVIRONMENT_READ = re.compile(r"(?:^|\.)(?:environ|env|config|settings)$")
 
 # SQLAlchemy column types that hold whatever the code puts in them.
 SQL_PAYLOAD_TYPES = frozenset({"JSON", "JSONB", "PickleType", "ARRAY", "HSTORE", "JSONType"})

@@ -371,6 +371,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             self.url_literals[f"t|{tid}"] = url
         for sid, dst in mod.source_edges:
             node = f"src|{sid}"
+            if node in self.sources and self._sanitizer_parameter(dst) and self.sources[node]["inferred"]:
+                del self.sources[node]  # mask_email(email): what callers pass, which their flows show
             if node in self.sources:
                 self.add_edge(node, resolve(dst), INTRA, "collected", None)
         for base, attr, line in mod.blanks:
@@ -829,6 +831,13 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         sinks = self.pack.sinks_for(qual)
         if sinks:
             self._sink(replace(call, receiver=None), mod, qual, sinks)  # the value assigned, not the object
+
+    def _sanitizer_parameter(self, ref) -> bool:
+        """A parameter of a project function the pack names a sanitizer (mask_*, hash_*)."""
+        if ref[0] != "n" or ref[1] not in self.p.functions or ref[2] not in self.p.functions[ref[1]].params:
+            return False
+        sanitizer = self.pack.sanitizer_for(ref[1]) or self.pack.sanitizer_for(ref[1].rsplit(".", 1)[-1])
+        return sanitizer is not None and sanitizer.kind != "cast"
 
     def _callback_sink(self, call: CallFact, mod: ModuleFacts, qual: str, keywords: list[str]) -> None:
         """``sentry_sdk.init(before_send=scrub)``: what ``scrub`` returns is what the tracker
