@@ -17,6 +17,9 @@ def check(ctx):
         for owner, fld in field_facts(b, cls):
             cats, _ = b.field_categories.get((owner, fld.name), ((), False))
             bad = [c for c in cats if ctx.pack.is_under(c, sensitive)]
+            if bad and all(ctx.pack.is_under(c, ctx.pack.info.credentials) for c in bad) and \
+                    _only_hashed(ctx, cls, owner, fld.name):
+                continue  # a password column the code writes only with make_password(): hashes, not passwords
             if bad and not is_encrypted(b, fld) and (owner, fld.name) not in seen:
                 seen.add((owner, fld.name))
                 mod = b.p.class_module[owner]
@@ -26,3 +29,29 @@ def check(ctx):
                     f"{', '.join(short_category(c) for c in bad)} ({name}) is stored without encryption",
                     categories=bad, source=name,
                 )
+
+
+def _only_hashed(ctx, cls: str, owner: str, name: str) -> bool:
+    """Every value the project writes into the column is a hash sanitizer's result (and
+    there is at least one): ``create(password=make_password(raw))``, ``user.password = bcrypt.hashpw(...)``."""
+    b = ctx.builder
+    field_node = f"f|{owner}|{name}"
+    writes = list(b.stored_writes.get((cls, name), ())) + [value for value, node, _, _ in b._field_writes
+                                                            if node == field_node and not _defines(b, value, owner)]
+    if not writes:
+        return False
+    for node in writes:
+        call = b._calls_by_id.get(node[2:]) if node.startswith("c|") else None
+        if call is None:
+            return False
+        kind, qual = b.callee(call)
+        sanitizer = ctx.pack.sanitizer_for(qual if kind != "unknown" else call.display)
+        if sanitizer is None or sanitizer.kind != "hash":
+            return False
+    return True
+
+
+def _defines(b, value: str, owner: str) -> bool:
+    """``password = models.CharField(...)`` in the class body: the column, not a write."""
+    call = b._calls_by_id.get(value[2:]) if value.startswith("c|") else None
+    return call is not None and call.scope == owner
