@@ -217,3 +217,23 @@ def test_a_recipient_that_matches_nothing_gets_a_warning_line(project: Path) -> 
         assert result.stderr.strip().splitlines() == [
             "pii-lint: warning: pyproject.toml: [tool.pii-lint] recipients.crm: no call in the code sends to it "
             "(its hosts, sdk and urls match nothing); the entry has no effect"], result.stderr
+
+
+def test_unused_noqa_has_a_safe_fix(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.pii-lint]\n", encoding="utf-8")
+    app = project / "app.py"
+    app.write_text(
+        "import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef notify(customer):\n"
+        "    log.info(\"sent to %s\", customer.phone)  # noqa: PII2O1 -- reviewed\n"
+        "    log.info(\"member %s\", customer.pk)  # noqa: PII201, E501 -- reviewed\n"
+        "    log.info(\"member %s\", customer.pk)  # noqa: PII201  # keep me\n", encoding="utf-8")
+    fixed = run_cli("check", str(project), "--fix", "--no-cache", "--format", "concise")
+    assert fixed.returncode == 1  # the misspelt noqa hid nothing: its PII201 is still reported
+    assert app.read_text(encoding="utf-8").splitlines()[6:] == [
+        "    log.info(\"sent to %s\", customer.phone)",
+        "    log.info(\"member %s\", customer.pk)  # noqa: E501 -- reviewed",
+        "    log.info(\"member %s\", customer.pk)  # keep me",
+    ]
+    assert [line.split(" ")[1] for line in fixed.stdout.splitlines()] == ["PII201"]

@@ -281,23 +281,26 @@ def _unused_noqa(findings: list[Finding], facts: list[ModuleFacts], pack) -> lis
             codes, bad = entry[0], entry[2] if len(entry) > 2 else ()
             if codes is None:
                 continue
-            problems = []
+            problems, unused = [], []
             for word in bad:
                 if word.startswith("PII"):
                     close = difflib.get_close_matches(word, codes_known, n=1, cutoff=0.6)
                     problems.append(f"{word} is not a rule code" + (f" (did you mean {close[0]}?)" if close else ""))
+                    unused.append(word)
             for code in codes:
                 if not code.startswith("PII"):
                     continue  # another tool's code
                 if not any(c.startswith(code) for c in codes_known):
                     problems.append(f"{code} is not a rule code")
+                    unused.append(code)
                 elif not any(c.startswith(code) for c in on_line.get((mod.path, line), ())):
                     problems.append(f"{code} suppresses no finding on this line")
+                    unused.append(code)
             if problems:
                 out.append(Finding(
                     code="PII902", name=rule.name, message=f"PII902 unused noqa: {'; '.join(problems)}",
                     location=Location(mod.path, line, 1), source="noqa", sink="", policy=rule.policy,
-                    severity=rule.severity,
+                    severity=rule.severity, fix_hint=("noqa-drop", tuple(unused)),
                 ))
     return out
 

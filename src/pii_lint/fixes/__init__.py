@@ -14,7 +14,7 @@ from dataclasses import dataclass
 SAFE, UNSAFE = "safe", "unsafe"
 
 # Fix kinds a pack may declare, and the hint a check leaves for each (hint[0]).
-KINDS = ("tag", "log-key", "log-mask", "payload-cut", "cache-expiry", "retention")
+KINDS = ("tag", "log-key", "log-mask", "payload-cut", "cache-expiry", "retention", "noqa-drop")
 # [tool.pii-lint.fix] key a kind needs before it is offered.
 NEEDS = {"log-mask": "mask", "cache-expiry": "expiry", "retention": "retention"}
 
@@ -49,7 +49,8 @@ def kind_for(hint: tuple | None, fix_settings) -> str | None:
         if fix_settings.mask:
             return "log-mask"
         return "log-key" if hint[3] else None
-    return {"tag": "tag", "payload": "payload-cut", "expiry": "cache-expiry", "retention": "retention"}.get(what)
+    return {"tag": "tag", "payload": "payload-cut", "expiry": "cache-expiry", "retention": "retention",
+            "noqa-drop": "noqa-drop"}.get(what)
 
 
 def offered(finding, pack, settings, unsafe: bool = False) -> Fix | None:

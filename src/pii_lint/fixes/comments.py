@@ -1,5 +1,6 @@
 """Fixes that write a comment: the `# pii:` tag (PII103), `# pii-retention:` on a class
-(PII301) and `# noqa: CODE -- reason` (--add-noqa)."""
+(PII301) and `# noqa: CODE -- reason` (--add-noqa); and the one that takes codes out of a
+noqa that suppresses nothing with them (PII902)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,26 @@ def noqa(src: Source, line: int, codes: list[str], reason: str):
 
 def _noqa_text(codes: list[str], reason: str) -> str:
     return f"# noqa: {', '.join(codes)}" + (f" -- {reason}" if reason else "")
+
+
+def drop_noqa(src: Source, finding, settings):
+    """PII902: the codes that name no rule or suppress nothing leave the noqa comment; the
+    comment goes when no code is left (what follows it, another tool's comment, stays)."""
+    unused = set(finding.fix_hint[1])
+
+    def merge(old: str):
+        m = NOQA_COMMENT.search(old)
+        if m is None or m.group(1) is None:
+            raise Unavailable("the noqa comment is no longer there")
+        words = [w for w in re.split(r"[,\s]+", m.group(1)) if w]
+        kept = [w for w in words if w.upper() not in unused]
+        before, after = old[:m.start()].rstrip(), old[m.end():].strip()
+        if kept:
+            middle = _noqa_text(kept, (m.group(2) or "").strip())
+        else:
+            middle = ""
+        text = "  ".join(part for part in (before, middle, after) if part)
+        return text or None
+
+    return src.comment_at_line(finding.location.line, "", merge=merge), \
+        f"remove {', '.join(sorted(unused))} from the noqa comment"

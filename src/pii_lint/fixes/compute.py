@@ -13,7 +13,8 @@ def _rewriters():
     from . import comments, expiry, logged, payload
 
     return {"tag": comments.tag, "retention": comments.retention, "log-key": logged.rewrite,
-            "log-mask": logged.rewrite, "payload-cut": payload.rewrite, "cache-expiry": expiry.rewrite}
+            "log-mask": logged.rewrite, "payload-cut": payload.rewrite, "cache-expiry": expiry.rewrite,
+            "noqa-drop": comments.drop_noqa}
 
 
 def compute_file(path: str, data: bytes, items: list, settings) -> list[tuple]:

@@ -67,6 +67,9 @@ class Source:
             new = text if old is None else (merge(old) if merge is not None else f"{old}  {text}")
             if new == old:
                 raise Unavailable(f"line {line} already has that comment")
+            if new is None:  # the merge took the whole comment away
+                swaps[id(node)] = node.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
+                continue
             whitespace = node.whitespace if old is not None else cst.SimpleWhitespace("  ")
             swaps[id(node)] = node.with_changes(whitespace=whitespace, comment=cst.Comment(new))
         return replace_nodes(self.module, swaps)
