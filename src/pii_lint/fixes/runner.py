@@ -20,7 +20,6 @@ import difflib
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import offered
 from .compute import compute_file, noqa_file
