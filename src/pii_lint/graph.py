@@ -114,12 +114,12 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self.stored_writes: dict[tuple[str, str], list[str]] = defaultdict(list)  # (model, column) -> values
         self.wrapper_params: dict[str, frozenset] = {}  # sink inside a wrapper -> its parameters' nodes
         self._inferred_attrs: list[tuple[str, str, str]] = []  # untyped `x.email` reads: node, attribute, category
-        self._imported_nodes: dict[str, str] = {}  # v|function|pw -> q|settings.smtp_password
         self._request_nodes: dict[str, str] = {}
         self._function_values: dict[str, set[str]] = defaultdict(set)
         self.url_literals: dict[str, str] = {}
         self._decorator_scopes: set[str] | None = None  # project functions used as decorators  # t|id -> "https://..." (a URL in the code)  # value node -> functions stored in it  # v|function|request -> flask.request
-        self._imported_values: list[tuple[str, str, str]] = []  # `from settings import password`: node, name, category
+        # `from settings import smtp_password as pw`: v|function|pw -> (settings.smtp_password, category)
+        self._imported: dict[str, tuple[str, str]] = {}
         self._field_writes: list[tuple] = []  # (value, field node, module, line): obj.field = value
         self._record_class_cache: dict[str, bool] = {}
         self._classes_by_name: dict[str, list[str]] | None = None
@@ -195,7 +195,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             cache.clear()
         self.g.clear()
         self._inferred_attrs.clear()
-        self._imported_values.clear()
+        self._imported.clear()
         self._function_values.clear()
         self._declare_classes()
         for mod in sorted(p.modules.values(), key=lambda m: m.path):
@@ -320,7 +320,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 "path": path, "line": line, "col": 1, "how": "name",
             }
             self.add_edge(src, node, INTRA, "collected", None)
-        for node, label, category in self._imported_values:
+        for node, (label, category) in self._imported.items():
             reads = [d["at"] for _, _, d in self.g.out_edges(node, data=True) if d.get("at")]
             src = f"src|{node}"
             if not reads or src in self.sources:

@@ -184,8 +184,7 @@ class NameResolution:
         if not category:
             return out
         node = f"v|{scope}|{name}"
-        self._imported_values.append((node, qual, category))
-        self._imported_nodes[node] = out
+        self._imported.setdefault(node, (qual, category))
         return node
 
     def mro(self, cls: str) -> list[str]:

@@ -208,7 +208,6 @@ class ModelSemantics:
             if category is None:
                 continue
             for owner, fld in fields:
-                other = self.p.classes[owner]
                 if not fld.relation or fld.type_ref is None or (owner, fld.name) in self.field_categories:
                     continue
                 if per_person and not fld.kind.endswith("OneToOneField"):
@@ -216,12 +215,16 @@ class ModelSemantics:
                 target = self.model_class(fld.type_ref)
                 if target is None or not (target == user or any(c in persons for c in self.subclasses(target))):
                     continue
-                self.field_categories[(owner, fld.name)] = ((category,), True)
-                mod = self.p.class_module[owner]
-                self.sources[f"f|{owner}|{fld.name}"] = {
-                    "categories": (category,), "label": f"{other.name}.{fld.name}", "inferred": True,
-                    "path": mod.path, "line": fld.line, "col": fld.col, "how": "name", "class": owner,
-                }
+                self._infer_field(owner, fld, category)
+
+    def _infer_field(self, owner: str, fld, category: str) -> None:
+        """A column of ``owner`` holds ``category``, inferred: a source at the field."""
+        self.field_categories[(owner, fld.name)] = ((category,), True)
+        mod = self.p.class_module[owner]
+        self.sources[f"f|{owner}|{fld.name}"] = {
+            "categories": (category,), "label": f"{self.p.classes[owner].name}.{fld.name}", "inferred": True,
+            "path": mod.path, "line": fld.line, "col": fld.col, "how": "name", "class": owner,
+        }
 
     def _class_scoped_names(self) -> None:
         """``ApiKey.token``, ``User.api_token``, ``Bankcard.name``: what a column holds by the
@@ -241,12 +244,7 @@ class ModelSemantics:
                     category = self.pack.scoped_category(fact.name, fld.name, is_user)
                     if category is None:
                         continue
-                    self.field_categories[(owner, fld.name)] = ((category,), True)
-                    mod = self.p.class_module[owner]
-                    self.sources[f"f|{owner}|{fld.name}"] = {
-                        "categories": (category,), "label": f"{other.name}.{fld.name}", "inferred": True,
-                        "path": mod.path, "line": fld.line, "col": fld.col, "how": "name", "class": owner,
-                    }
+                    self._infer_field(owner, fld, category)
 
     def _evidence_against_name(self, cls: ClassFact, fld) -> bool:
         """What the code says about a field outweighs what its name suggests: a help text about

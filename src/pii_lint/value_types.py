@@ -399,7 +399,8 @@ class ValueTypes:
         if func[0] == "n" and func[1] == "":
             return ("ext", func[2])
         target = self.resolve(func)
-        target = self._imported_nodes.get(target, target)  # make_password(...) calls the function, not a value
+        if target in self._imported:  # make_password(...) calls the function, not a value
+            target = f"q|{self._imported[target][0]}"
         if target.startswith("q|"):
             qual = target[2:]
             if qual in self.p.functions:
