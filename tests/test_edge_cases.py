@@ -233,6 +233,20 @@ def test_newer_grammar_says_which_python_it_needs(tmp_path: Path) -> None:
     assert broken.error.startswith("syntax error") and (broken.error_line, broken.error_col) == (1, 7)
 
 
+def test_python2_except_clause_is_called_python2_not_newer_grammar() -> None:
+    """`except ValueError, e:` is Python 2 (Python 3.14 would read it as two exception classes):
+    the PII900 says so rather than advising a newer interpreter; PEP 758's form still does."""
+    import sys
+
+    from pii_lint.facts import extract
+
+    py2 = extract("try:\n    pass\nexcept (IOError, OSError), e:\n    pass\n", "old.py", "old", lambda name: None)
+    if sys.version_info < (3, 14):
+        assert py2.error == "syntax error: Python 2 code (`except X, e:`); pii-lint reads Python 3"
+        pep758 = extract("try:\n    pass\nexcept ValueError, TypeError:\n    pass\n", "n.py", "n", lambda name: None)
+        assert pep758.error == "needs Python >= 3.14 to parse; run pii-lint under the project's Python"
+
+
 def test_messages_name_every_category_most_sensitive_first(tmp_path: Path) -> None:
     """A username and a plaintext password in one log line: the password leads, its path is
     the one shown, and sources are named as the code reads them."""

@@ -27,6 +27,8 @@ import threading
 import warnings
 from dataclasses import dataclass, field
 
+from .idioms import KEY_SEP, SETTINGS_HOLDERS
+
 Ref = tuple
 
 PII_COMMENT = re.compile(r"#\s*pii\s*:\s*([^#\n]*)")
@@ -211,8 +213,12 @@ def extract(source: bytes | str, relpath: str, module: str, infer_name) -> Modul
         facts.error_line = exc.lineno or 1
         facts.error_col = max(exc.offset or 1, 1)
         newer = _needs_newer_python(exc)
-        facts.error = (f"needs Python >= {newer} to parse; run pii-lint under the project's Python"
-                       if newer else f"syntax error: {exc.msg}")
+        if PY2_EXCEPT.search(exc.text or ""):
+            facts.error = "syntax error: Python 2 code (`except X, e:`); pii-lint reads Python 3"
+        elif newer:
+            facts.error = f"needs Python >= {newer} to parse; run pii-lint under the project's Python"
+        else:
+            facts.error = f"syntax error: {exc.msg}"
         return facts
     except (ValueError, MemoryError, RecursionError) as exc:
         facts.error = f"cannot parse: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
@@ -236,6 +242,9 @@ NEWER_SYNTAX = (
     ((3, 14), re.compile(r"^\s*except\*?\s+[\w.]+\s*,\s*[\w.]+\s*:")),            # PEP 758 except A, B:
     ((3, 14), re.compile(r"(?<![\w\"'])[tT][rR]?[\"']")),                              # PEP 750 t-strings
 )
+
+# Python 2's `except ValueError, e:` binds a lower-case name; PEP 758's `except A, B:` names classes.
+PY2_EXCEPT = re.compile(r"^\s*except\s+(?:\([^)]*\)|[\w.]+)\s*,\s*[a-z_][a-z0-9_]*\s*:")
 
 
 def _needs_newer_python(exc: SyntaxError) -> str | None:
@@ -1090,7 +1099,7 @@ class _Extractor:
         self.flow_all(refs, tref, f"{desc} {label}", stmt.lineno, "each" if desc == "element of" else None)
         if isinstance(target, ast.Attribute) and tref[0] == "a":
             # Storing into an object of unknown type makes the object carry it.
-            self.edge(tref, tref[1], f"stored in {label}", stmt.lineno, "store")
+            self.edge(tref, tref[1], f"stored in {label}", stmt.lineno, f"store:{target.attr}")
             if refs:
                 # scope.user = {...}, record.user_email = ...: a sink when the object's class says so.
                 self.sink_like_call(stmt, f"set:{target.attr}", refs, ctx, receiver=tref[1], display=f"{label} =")
@@ -1208,7 +1217,8 @@ class _Extractor:
         key = _literal(node.slice)
         if isinstance(key, str) and base:
             t = self.temp(node, base, f"read key {key!r}", f"read:{key!r}")
-            self.maybe_infer(node, key, t[0], self.code_text(node))
+            if _short(node.value).rsplit(".", 1)[-1] not in SETTINGS_HOLDERS:
+                self.maybe_infer(node, key, t[0], self.code_text(node))
             return t
         choices = self.key_names(node.slice)
         if choices and base:
@@ -1237,8 +1247,13 @@ class _Extractor:
 
     def e_BoolOp(self, node, ctx):
         out = []
-        for v in node.values:
-            out.extend(self.expr(v, ctx))
+        last = len(node.values) - 1
+        for i, v in enumerate(node.values):
+            refs = self.expr(v, ctx)
+            # `res and res.info["action"]`: an operand before the last comes out only when it is
+            # falsy (None, "", an empty list), which carries no data; `x or default` is either.
+            if isinstance(node.op, ast.Or) or i == last:
+                out.extend(refs)
         return out
 
     def e_IfExp(self, node, ctx):
@@ -1290,9 +1305,14 @@ class _Extractor:
                 self.expr(k, ctx)
             refs = self.expr(v, ctx)
             key = _literal(k) if k is not None else None
-            desc = f"put in a dict under key {key!r}" if isinstance(key, (str, int)) else "put in a dict"
+            if k is None:  # {**info, "error": e}: info's entries, under their own keys
+                desc, op = "its entries copied into a dict", None
+            elif isinstance(key, (str, int)):
+                desc, op = f"put in a dict under key {key!r}", f"put:{key!r}"
+            else:
+                desc, op = "put in a dict", "list"
             for r in refs:
-                self.edge(r, t, desc, v.lineno, f"put:{key!r}" if isinstance(key, (str, int)) else "list")
+                self.edge(r, t, desc, v.lineno, op)
                 any_flow = True
         return [t] if any_flow else []
 
@@ -1313,6 +1333,15 @@ class _Extractor:
                 self.expr(cond, ctx)
         loop_ctx = ctx.inner(loop=ctx.loop + 1)
         refs = []
+        if isinstance(node, ast.DictComp) and (names := self.key_names(node.key)):
+            # {k: payer[k] for k in ("iban", "bic")}: each value sits under one of those names.
+            self.expr(node.key, loop_ctx)
+            values = self.expr(node.value, loop_ctx)
+            t = ("t", self.new_id(node))
+            op = "put:" + KEY_SEP.join(repr(n) for n in names)
+            self.flow_all(values, t, f"put in a dict under {', '.join(map(repr, names))}", node.lineno, op)
+            refs = [t] if values else []
+            elts = ()
         for e in elts:
             refs.extend(self.expr(e, loop_ctx))
         self.loop_keys = keys_before
@@ -1321,6 +1350,8 @@ class _Extractor:
                 self.vers[name] = before[name]
             else:
                 self.vers.pop(name, None)
+        if not elts:
+            return refs
         return self.temp(node, refs, desc, "collect")
 
     def e_ListComp(self, node, ctx):
@@ -1419,8 +1450,9 @@ class _Extractor:
         # `.get("email")` reads a personal key.
         if isinstance(func, ast.Attribute) and func.attr in ("get", "getlist", "pop", "setdefault") and node.args:
             environ = ENVIRONMENT_READ.search(_short(func.value))  # os.environ.get("SMTP_PASSWORD"): a setting
+            settings = _short(func.value).rsplit(".", 1)[-1] in SETTINGS_HOLDERS
             for key in self.key_names(node.args[0]):
-                if not (environ and CONSTANT_NAME.fullmatch(key)):
+                if not (environ and CONSTANT_NAME.fullmatch(key)) and not settings:
                     self.maybe_infer(node, key, ("c", cid), f"{self.code_text(func.value)}.{func.attr}({json.dumps(key)})")
         return [("c", cid)]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 
 from .graph import GraphBuilder
-from .idioms import CALL, INTRA, RETURN, SUMMARY
+from .idioms import CALL, INTRA, KEY_SEP, RETURN, SUMMARY
 
 DESCENDING, ASCENDING = 0, 1
 
@@ -50,7 +50,7 @@ class Entries:
         """Take one edge: True/False when it reads an entry (the right one or not), None else."""
         op = data.get("op") or ""
         if op.startswith("put:"):
-            self.stack.append(frozenset({op[4:]}))  # keys as their repr: 'email', 0
+            self.stack.append(put_keys(op))  # keys as their repr: 'email', 0
         elif op in ("list", "gather"):
             self.stack.append(ANY_KEY)  # rows.append(row), d[key] = v: in the container, under some key
         elif op == "each":
@@ -73,6 +73,12 @@ class Entries:
 
     def take(self) -> frozenset | None:
         return self.stack.pop() if self.stack else ANY_KEY
+
+
+def put_keys(op: str) -> frozenset:
+    """The keys a ``put:`` edge puts its value under: one, or several for a dict built over a
+    constant list of names (``{k: payer[k] for k in ("iban", "bic")}``)."""
+    return frozenset(op[4:].split(KEY_SEP))
 
 
 CALLER_KEY = "<caller's key>"  # read by a name the function was given
@@ -280,7 +286,9 @@ class FlowIndex:
                 cur = prev_state
             if sources[source]["how"] == "record" and not self._record_survives(sources[source]["class"], path):
                 continue
-            if not self._consistent(path, whole_payload=sources[source]["categories"] == ("user",)):
+            info = sources[source]
+            if not self._consistent(path, whole_payload=info["categories"] == ("user",),
+                                    named=info["how"] == "name"):
                 continue
             paths[source] = path
         return paths
@@ -293,7 +301,7 @@ class FlowIndex:
             return _matched(need, names) if how == "put" else need
         op = data.get("op") or ""
         if op.startswith("put:"):
-            return _matched(need, frozenset({op[4:]}))
+            return _matched(need, put_keys(op))
         if op in ("list", "gather"):
             return _matched(need, ANY_KEY)
         if op == "each":
@@ -331,7 +339,7 @@ class FlowIndex:
                     if not plain:
                         opaque = True
                     elif op.startswith("put:"):
-                        puts.add(op[4:])
+                        puts.update(put_keys(op))
                     elif op.startswith("attr:"):
                         attrs.add(op[5:])
                     elif op.startswith("read:'"):
@@ -356,21 +364,27 @@ class FlowIndex:
         self._effects[key] = effect
         return effect
 
-    def _consistent(self, path, whole_payload: bool = False) -> bool:
+    def _consistent(self, path, whole_payload: bool = False, named: bool = False) -> bool:
         """What the path shows the value carries, step by step: a value put in a dict under
         one key is not what reading another key gives back (``{"email": e, "id": 1}["id"]``),
         also when a helper did the putting; and an attribute read from a value that got the
         data through an opaque helper (``order = place_order(address, ...)``; ``order.number``)
-        is that attribute, not the data. A whole request payload read by key is that entry."""
+        is that attribute, not the data. A whole request payload read by key is that entry, and
+        so is a value personal by its own name read by a named key or attribute
+        (``address["country"]``, ``fname.name``): the entry is personal only if its name says so,
+        and then it is a source of its own."""
         entries = Entries()
         opaque = reshaped = False
         unknown_calls = self.b.opaque_calls
         attributes = None  # names of the entries a dict gave an object it built (Order(**data))
+        stored = None  # the attribute of an object the value was stored in (refund.info_data = err)
         for i, (_, data) in enumerate(path):
             if not data:
                 continue
             if data.get("k") == SUMMARY:
                 how, names = self.summary_effect(data["callee"], data["param"])
+                if how == "attrs" and stored is not None and not entries.stack and stored not in names:
+                    return False  # the helper reads refund.amount, not the info_data it was given in
                 if how == "put":
                     entries.put(names)
                 elif how != "same":
@@ -382,6 +396,8 @@ class FlowIndex:
             op = data.get("op") or ""
             if whole_payload and not entries.stack and op.startswith(("read:", "attr:")):
                 return False  # request.POST["new_status"]: one entry, personal only if its name says so
+            if named and not entries.stack and (op.startswith("attr:") or op.startswith("read:'")):
+                return False
             if reshaped and op.startswith("read:") and op not in ("read:?", "read:param"):
                 return False
             if entries.step(data) is False:
@@ -390,6 +406,13 @@ class FlowIndex:
                 # A dict holding the data given to a call nothing is known of: its result
                 # (get_supplier(**kwargs)) is something else, not that dict.
                 return False
+            if op.startswith("store:"):
+                stored = op[6:] if not entries.stack else None
+                continue
+            if op.startswith("attr:") and stored is not None:
+                if op[5:] != stored:
+                    return False  # another attribute of the object the value was stored in
+                stored = None
             if op == "unpack":
                 attributes = entries.take()
             elif op.startswith("attr:"):

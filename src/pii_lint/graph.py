@@ -349,7 +349,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 self._function_values[d].add(s[2:])  # GETTERS = {"email": get_email}: a function held as a value
             if s.startswith("q|") or d.startswith("q|"):
                 continue  # a definition or an external name is not a value
-            if op == "store" and s.startswith("f|"):
+            if op and op.startswith("store:") and s.startswith("f|"):
                 continue  # an object of a known class keeps its fields apart: customer.email is not customer
             self.add_edge(s, d, INTRA, desc, (mod.path, line) if line else None, op=op)
             if d.startswith("f|") and line and not s.startswith("src|"):
@@ -812,7 +812,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                     src = self.resolve(r)
                     if not src.startswith("q|"):
                         self.add_edge(src, node, INTRA, f"passed to {label}", at)
-        if call.receiver is not None and ("receiver" in wanted or kind == "log"):
+        # raise self.SaleNotAllowed(): the object the exception class is looked up on is not its message.
+        if call.receiver is not None and ("receiver" in wanted or (kind == "log" and qual != "<raise>")):
             recv = self.resolve(call.receiver)
             if not recv.startswith("q|"):
                 self.add_edge(recv, node, INTRA, f"logged by {label}" if kind == "log" else f"sent by {label}", at)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 INTRA, CALL, RETURN, SUMMARY = "intra", "call", "return", "summary"
+# Between the keys of one `put:` edge that puts a value under any of several names.
+KEY_SEP = "\x1f"
 
 ORM_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django.contrib.auth.models.AbstractUser",
              "django.contrib.auth.models.AbstractBaseUser", "sqlalchemy.orm.DeclarativeBase",
@@ -37,6 +39,9 @@ USER_BASES = frozenset({"AbstractUser", "AbstractBaseUser"})
 # `request.user`, `self.request.user`, GraphQL `info.context.user`, Flask `g.user`,
 # Starlette `request.state.user`: the signed-in user, an object of the user model.
 REQUEST_HOLDERS = frozenset({"request", "context", "g", "state", "scope", "req", "session"})
+# Objects whose attributes and entries are configuration, whatever their names say
+# (`event.settings.contact_mail`, `app.config["MAIL_USERNAME"]`): DESIGN's settings singleton.
+SETTINGS_HOLDERS = frozenset({"settings", "config", "conf", "configuration", "preferences", "prefs"})
 # A request's whole payload: what the sender put in it (a webhook's customer, a form's fields).
 REQUEST_PAYLOADS = frozenset({"body", "data", "json", "POST", "form"})
 # Celery: queuing a task calls it later with the same arguments.

@@ -162,7 +162,7 @@ class ModelSemantics:
         self._history_classes()
         self._class_scoped_names()
         self._geocodes()
-        self._service_credentials()
+        self._things_not_people()
 
     def _library_fields(self) -> None:
         """Fields a project model inherits from a library base (Django's AbstractUser brings
@@ -293,39 +293,39 @@ class ModelSemantics:
                 self.field_categories[(qual, name)] = (geocode, True)
                 self.sources[f"f|{qual}|{name}"]["categories"] = geocode
 
-    def _service_credentials(self) -> None:
-        """A password or secret inferred on a class with no other personal data and no
-        relation to a person (a payment gateway's key, an OAuth app's secret) is the shop's
-        credential for a service, not a user's: it infers nothing."""
-        credentials = self.pack.info.credentials
+    def _things_not_people(self) -> None:
+        """A class whose personal-looking columns are all inferred credentials, locations,
+        device details or address parts, with no relation to a person, describes a thing the
+        shop runs: a payment gateway's key, an event's venue and its coordinates, a check-in
+        scanner's OS. Those columns infer nothing."""
+        things = [*self.pack.info.credentials, "user.location", "user.device"]
         by_class: dict[str, list] = defaultdict(list)
         for (qual, name), (cats, inferred) in self.field_categories.items():
             by_class[qual].append((name, cats, inferred))
         user = self.user_model()
         categories = self._categories_by_class()
         for qual, fields in sorted(by_class.items()):
-            if not all(inferred and all(self.pack.is_under(c, credentials) for c in cats)
+            if not all(inferred and all(self.pack.is_under(c, things) for c in cats)
                        for _, cats, inferred in fields):
                 continue
             if qual == user or any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(qual)):
                 continue
-            if any(self._relates_to_person(fld, categories) for c in self.mro(qual) if c in self.p.classes
+            if any(self._relates_to_person(fld, categories, things) for c in self.mro(qual) if c in self.p.classes
                    for fld in self.p.classes[c].fields.values()):
                 continue
             for name, _, _ in fields:
                 del self.field_categories[(qual, name)]
                 del self.sources[f"f|{qual}|{name}"]
 
-    def _relates_to_person(self, fld, categories: dict[str, set[str]]) -> bool:
-        """A relation to the user model or to a class with personal fields other than credentials."""
+    def _relates_to_person(self, fld, categories: dict[str, set[str]], things: list[str]) -> bool:
+        """A relation to the user model or to a class with personal fields other than things'."""
         if not fld.relation or fld.type_ref is None:
             return False
         target = self.model_class(fld.type_ref)
         if target is None:
             return False
         return target == self.user_model() or any(
-            not self.pack.is_under(cat, self.pack.info.credentials) for c in self.mro(target)
-            for cat in categories.get(c, ()))
+            not self.pack.is_under(cat, things) for c in self.mro(target) for cat in categories.get(c, ()))
 
     def _categories_by_class(self) -> dict[str, set[str]]:
         """class -> categories of the personal fields it declares, as far as known now."""

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from .facts import CallFact, FunctionFact
 from .packs import normalize_identifier
-from .idioms import AGGREGATES, REQUEST_PAYLOADS, INTRA, ORM_CHAIN, CLASS_BUILDERS, FETCHERS, IDENTIFIERS, REQUEST_HOLDERS, TASK_QUEUERS, NO_DATA_METHODS, BINDERS
+from .idioms import AGGREGATES, REQUEST_PAYLOADS, INTRA, ORM_CHAIN, CLASS_BUILDERS, FETCHERS, IDENTIFIERS, REQUEST_HOLDERS, TASK_QUEUERS, NO_DATA_METHODS, BINDERS, SETTINGS_HOLDERS
 
 
 def bind_arguments(fn: FunctionFact, call: CallFact, receiver_bound: bool):
@@ -122,7 +122,8 @@ class ValueTypes:
             return node
         if node not in self.g or not self.g.pred[node]:
             self.add_edge(base, node, INTRA, f"read .{attr}", None, op=f"attr:{attr}")
-            category = self.pack.infer_name(attr) if self.infer else None
+            holder = base.rsplit("|", 1)[-1].split("#", 1)[0]
+            category = self.pack.infer_name(attr) if self.infer and holder not in SETTINGS_HOLDERS else None
             if self.infer and attr in REQUEST_PAYLOADS and \
                     base.rsplit("|", 1)[-1].split("#", 1)[0] in REQUEST_HOLDERS:
                 category = "user"  # request.body, request.data: whatever the sender put in it
