@@ -52,8 +52,12 @@ def record_call(b: GraphBuilder, call: CallFact, mod: ModuleFacts) -> None:
         blanked = [k for k, v in call.consts.items() if (v is None or v == "") and b.is_personal_field(cls, k)]
         if blanked:
             b.erasures[cls].append((mod.path, call.line, f"blanks {', '.join(blanked)}"))
+            if call.id in mod.aged_calls:
+                b.aged_purges[cls].append((mod.path, call.line))
         return
     b.erasures[cls].append((mod.path, call.line, method))
+    if call.id in mod.aged_calls:
+        b.aged_purges[cls].append((mod.path, call.line))  # Cart.objects.filter(expires__lt=cutoff).delete()
 
 
 def framework_deletes(b: GraphBuilder) -> None:

@@ -170,6 +170,7 @@ class ModuleFacts:
     sources: list[SourceFact] = field(default_factory=list)
     source_edges: list = field(default_factory=list)  # (source id, dst ref)
     blanks: list = field(default_factory=list)  # (base ref, attr, line): personal field set empty
+    aged_calls: set = field(default_factory=set)  # ids of delete()/update() calls on records past an age
     constants: dict[str, str] = field(default_factory=dict)  # module-level NAME = "string"
     urls: dict[str, str] = field(default_factory=dict)  # temp id -> a URL literal ("https://..."), a value of its own
     noqa: dict[int, tuple] = field(default_factory=dict)  # line -> (codes or None, reason, misspelt codes)
@@ -242,6 +243,33 @@ NEWER_SYNTAX = (
     ((3, 14), re.compile(r"^\s*except\*?\s+[\w.]+\s*,\s*[\w.]+\s*:")),            # PEP 758 except A, B:
     ((3, 14), re.compile(r"(?<![\w\"'])[tT][rR]?[\"']")),                              # PEP 750 t-strings
 )
+
+# A query filter on a date before some point: `created__lt=cutoff`, `Model.sent_at < limit`.
+DATE_LOOKUP = re.compile(r"(?:^|_)(?:created|modified|updated|expires?|expiry|expired|date|time|timestamp|sent|"
+                         r"last_\w+|\w+_(?:at|on|date|time))__(?:lt|lte|range)$")
+DATE_NAME = re.compile(r"(?:^|_)(?:created|modified|updated|expires?|expiry|expired|date|time|timestamp|sent)$|"
+                       r"_(?:at|on|date|time)$")
+
+
+def _filters_by_age(chain) -> bool:
+    """Whether a query chain keeps only records older than some point (a retention purge)."""
+    while isinstance(chain, ast.Call):
+        for kw in chain.keywords:
+            if kw.arg and DATE_LOOKUP.search(kw.arg):
+                return True
+        for arg in chain.args:
+            for sub in ast.walk(arg):
+                if isinstance(sub, ast.keyword) and sub.arg and DATE_LOOKUP.search(sub.arg):
+                    return True  # Q(sent__lt=cutoff) | Q(...)
+                if isinstance(sub, ast.Compare) and len(sub.ops) == 1 and isinstance(sub.ops[0], (ast.Lt, ast.LtE)) \
+                        and isinstance(sub.left, ast.Attribute) and DATE_NAME.search(sub.left.attr):
+                    return True  # Model.created_at < cutoff (SQLAlchemy)
+        func = chain.func
+        if not isinstance(func, ast.Attribute):
+            return False
+        chain = func.value
+    return False
+
 
 # Python 2's `except ValueError, e:` binds a lower-case name; PEP 758's `except A, B:` names classes.
 PY2_EXCEPT = re.compile(r"^\s*except\s+(?:\([^)]*\)|[\w.]+)\s*,\s*[a-z_][a-z0-9_]*\s*:")
@@ -378,6 +406,7 @@ class _Extractor:
         self._own_cache: dict[int, tuple] = {}  # id(body) -> (body, own nodes, nested scopes)
         self.name_lists: dict[str, tuple[str, ...]] = {}
         self.loop_keys: dict[str, tuple[str, ...]] = {}
+        self.aged_names: frozenset[str] = frozenset()  # loop variables over records past an age
 
     # -- comments -------------------------------------------------------------
     def _scan_comments(self) -> dict[int, str]:
@@ -708,7 +737,11 @@ class _Extractor:
                 self.f.types.append((tref, ("ref", r)))
         inner = ctx.inner(loop=ctx.loop + 1)
         bound = self.bind_loop_keys(node.target, node.iter)
+        aged_before = self.aged_names
+        if isinstance(node.target, ast.Name) and _filters_by_age(node.iter):
+            self.aged_names = aged_before | {node.target.id}  # for cp in Cart.objects.filter(expires__lt=...)
         self.block(node.body, inner)
+        self.aged_names = aged_before
         self.loop_keys = bound
         self.loop_back(heads)
         self.block(node.orelse, ctx)
@@ -1430,6 +1463,9 @@ class _Extractor:
                 consts[kw.arg] = _literal(kw.value)
                 _url_parts(kw.value, kw.arg, strings, names)
         cid = self.new_id(node)
+        if isinstance(func, ast.Attribute) and func.attr in ("delete", "update") and (
+                _filters_by_age(func.value) or (isinstance(func.value, ast.Name) and func.value.id in self.aged_names)):
+            self.f.aged_calls.add(cid)
         end_line = getattr(node, "end_lineno", None) or node.lineno
         end_col = self.col(end_line, getattr(node, "end_col_offset", None) or node.col_offset)
         fact = CallFact(

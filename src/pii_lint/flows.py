@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 
 from .graph import GraphBuilder
-from .idioms import CALL, INTRA, KEY_SEP, RETURN, SUMMARY
+from .idioms import CALL, INTRA, KEY_SEP, RETURN, SETTINGS_HOLDERS, SUMMARY
 
 DESCENDING, ASCENDING = 0, 1
 
@@ -79,6 +79,11 @@ def put_keys(op: str) -> frozenset:
     """The keys a ``put:`` edge puts its value under: one, or several for a dict built over a
     constant list of names (``{k: payer[k] for k in ("iban", "bic")}``)."""
     return frozenset(op[4:].split(KEY_SEP))
+
+
+def _holder(node: str) -> str:
+    """The name of the object an attribute node ``a|<object>|<attr>`` is read from."""
+    return node.rsplit("|", 1)[0].rsplit("|", 1)[-1].split("#", 1)[0]
 
 
 CALLER_KEY = "<caller's key>"  # read by a name the function was given
@@ -378,13 +383,15 @@ class FlowIndex:
         unknown_calls = self.b.opaque_calls
         attributes = None  # names of the entries a dict gave an object it built (Order(**data))
         stored = None  # the attribute of an object the value was stored in (refund.info_data = err)
-        for i, (_, data) in enumerate(path):
+        reshaped_by_call = False
+        for i, (node, data) in enumerate(path):
             if not data:
                 continue
             if data.get("k") == SUMMARY:
                 how, names = self.summary_effect(data["callee"], data["param"])
-                if how == "attrs" and stored is not None and not entries.stack and stored not in names:
+                if how == "attrs" and stored is not None and stored not in names:
                     return False  # the helper reads refund.amount, not the info_data it was given in
+                reshaped_by_call = reshaped_by_call or how != "same"
                 if how == "put":
                     entries.put(names)
                 elif how != "same":
@@ -396,8 +403,13 @@ class FlowIndex:
             op = data.get("op") or ""
             if whole_payload and not entries.stack and op.startswith(("read:", "attr:")):
                 return False  # request.POST["new_status"]: one entry, personal only if its name says so
-            if named and not entries.stack and (op.startswith("attr:") or op.startswith("read:'")):
-                return False
+            if named and node.startswith("a|") and _holder(node) in SETTINGS_HOLDERS:
+                return False  # event.settings.contact_mail = ...: the shop's configuration now
+            if named and not entries.stack and not reshaped_by_call and \
+                    (op.startswith("attr:") or (op.startswith("read:") and op not in ("read:?", "read:param"))):
+                return False  # address["country"], host, port = address: parts with names of their own
+            if data.get("d", "").startswith("passed through"):
+                reshaped_by_call = True  # ip.split(",")[0]: a piece of the value, not a named part
             if reshaped and op.startswith("read:") and op not in ("read:?", "read:param"):
                 return False
             if entries.step(data) is False:
@@ -407,7 +419,7 @@ class FlowIndex:
                 # (get_supplier(**kwargs)) is something else, not that dict.
                 return False
             if op.startswith("store:"):
-                stored = op[6:] if not entries.stack else None
+                stored = op[6:]
                 continue
             if op.startswith("attr:") and stored is not None:
                 if op[5:] != stored:

@@ -133,6 +133,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self.repr_cache: dict[str, tuple | None] = {}  # class -> categories its str()/repr() shows
         self.sinks: list[SinkInfo] = []
         self.erasures: dict[str, list] = defaultdict(list)  # class -> [(path, line, how)]
+        self.aged_purges: dict[str, list] = defaultdict(list)  # class -> [(path, line)]: records past an age erased
         self.sources: dict[str, dict] = {}  # node -> {categories, label, inferred, path, line}
         self.field_categories: dict[tuple[str, str], tuple[tuple[str, ...], bool]] = {}
         self.warnings: list[str] = []  # configuration that has no effect, one line each
@@ -533,7 +534,9 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             entry = f"put:{key!r}" if builds_dict and isinstance(key, str) and key not in ("*", "**") else spelled
             for r in refs:
                 self.add_edge(self.resolve(r), result, INTRA, desc, at, sanitizer_idx, op=entry)
-        if call.receiver is not None:
+        # self.SaleNotAllowed(), urllib.request.Request(...): a class looked up on an object
+        # builds something new from its arguments; the object is only where it was found.
+        if call.receiver is not None and not (last[:1].isupper() and not last.isupper()):
             recv = self.resolve(call.receiver)
             if not recv.startswith("q|"):
                 self.add_edge(recv, result, INTRA, desc, at, sanitizer_idx, op=op or spelled)

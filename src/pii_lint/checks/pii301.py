@@ -1,5 +1,6 @@
 """PII301 retention-unhandled: a stored model holding personal data with no declared
-retention period, and personal data written to a cache with no expiry (policy 1.4)."""
+retention period and no code that erases its records past an age, and personal data written
+to a cache with no expiry (policy 1.4)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ def check(ctx):
         fact = b.p.classes[cls]
         if (fact.retention and RETENTION.match(fact.retention)) or cls in configured:  # a bad one is PII901
             continue
+        if any(c in b.aged_purges for c in b.mro(cls)):
+            continue  # code deletes or anonymises its records past an age: a retention in code
         yield ctx.declaration_finding(
             CODE, b.p.class_module[cls].path, fact.line, fact.col,
             f"{fact.name} stores personal data with no retention period "
