@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 
 from .graph import GraphBuilder
-from .idioms import CALL, INTRA, KEY_SEP, RETURN, SETTINGS_HOLDERS, SUMMARY
+from .idioms import CALL, INTRA, KEY_SEP, RETURN, SCALAR_FIELDS, SETTINGS_HOLDERS, SUMMARY, TEXT_CATEGORIES
 
 DESCENDING, ASCENDING = 0, 1
 
@@ -291,6 +291,8 @@ class FlowIndex:
                 cur = prev_state
             if sources[source]["how"] == "record" and not self._record_survives(sources[source]["class"], path):
                 continue
+            if not self._fits_columns(source, path):
+                continue
             info = sources[source]
             if not self._consistent(path, whole_payload=info["categories"] == ("user",),
                                     named=info["how"] == "name"):
@@ -405,9 +407,11 @@ class FlowIndex:
                 return False  # request.POST["new_status"]: one entry, personal only if its name says so
             if named and node.startswith("a|") and _holder(node) in SETTINGS_HOLDERS:
                 return False  # event.settings.contact_mail = ...: the shop's configuration now
-            if named and not entries.stack and not reshaped_by_call and \
-                    (op.startswith("attr:") or (op.startswith("read:") and op not in ("read:?", "read:param"))):
-                return False  # address["country"], host, port = address: parts with names of their own
+            if named and not entries.stack and (op.startswith(("attr:", "read:'")) or (
+                    not reshaped_by_call and op.startswith("read:") and op not in ("read:?", "read:param"))):
+                # address["country"], email.find_all("img")[i]["src"], host, port = address: parts
+                # with names of their own (but ip.split(",")[0] is a piece of the address).
+                return False
             if data.get("d", "").startswith("passed through"):
                 reshaped_by_call = True  # ip.split(",")[0]: a piece of the value, not a named part
             if reshaped and op.startswith("read:") and op not in ("read:?", "read:param"):
@@ -431,6 +435,22 @@ class FlowIndex:
                 if opaque or (attributes is not None and repr(op[5:]) not in attributes):
                     return False
                 attributes = None
+        return True
+
+    def _fits_columns(self, source: str, path) -> bool:
+        """A path through a column of numbers, dates or flags carries no record and no text
+        data: what is stored in ``CartPosition.price`` is a price, whatever went into it."""
+        info = self.b.sources[source]
+        text = info["how"] == "record" or all(self.b.pack.is_under(c, TEXT_CATEGORIES) for c in info["categories"])
+        if not text:
+            return True
+        for node, _ in path[1:]:
+            if node.startswith("f|") and node != source:
+                cls, name = node[2:].rsplit("|", 1)
+                fld = next((self.b.p.classes[c].fields[name] for c in self.b.mro(cls)
+                            if c in self.b.p.classes and name in self.b.p.classes[c].fields), None)
+                if fld is not None and fld.kind in SCALAR_FIELDS:
+                    return False
         return True
 
     def _attr_keeps_record(self, cls: str, attr: str) -> bool:

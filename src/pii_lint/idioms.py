@@ -29,6 +29,13 @@ IDENTIFIERS = frozenset({"id", "pk", "uuid"})
 KEY_READERS = frozenset({"get", "pop", "setdefault", "getlist"})
 # Calls that load a class by name: apps.get_model("shop", "Customer"), get_class("partner.strategy", "Selector").
 CLASS_LOADERS = frozenset({"get_model", "get_class", "get_classes"})
+# Columns of numbers, dates and flags: no name, address, e-mail or whole record fits in one
+# (what flows into `CartPosition.price` from a tax computed with the address is a price).
+SCALAR_FIELDS = frozenset("""DecimalField IntegerField FloatField BigIntegerField SmallIntegerField
+PositiveIntegerField PositiveSmallIntegerField PositiveBigIntegerField MoneyField DurationField BooleanField
+NullBooleanField DateField DateTimeField TimeField Integer BigInteger SmallInteger Numeric Float Boolean Date
+DateTime Time Interval""".split())
+TEXT_CATEGORIES = ["user.name", "user.contact.email", "user.contact.address", "user.account", "user.authorization"]
 # Categories of free text a field with `choices=` cannot hold.
 FREE_TEXT_CATEGORIES = ["user.name", "user.contact", "user.government_id", "user.financial", "user.authorization"]
 # Field classes that hold a yes/no, whatever their name says (`preset_password`, `ticket_on_email`).
@@ -51,8 +58,10 @@ AGGREGATES = frozenset({"aggregate", "count", "exists", "values_list_count", "ac
 # Methods whose result is a count or a flag, not the data they touch.
 NO_DATA_METHODS = frozenset({"delete", "count", "exists", "update", "save", "full_clean", "clear", "keys"})
 # Calls whose result is a yes or no about their arguments, not the arguments.
+# authenticate(username=..., password=...) answers with the user the credentials name (or None).
 ANSWERS = re.compile(r"^(?:is|has|can|should|check|validate|verify|exists|contains)(?:_\w+)?$|"
-                     r"^(?:startswith|endswith|isdigit|isalpha|isalnum|isnumeric|isdecimal|isspace|islower|isupper)$")
+                     r"^(?:startswith|endswith|isdigit|isalpha|isalnum|isnumeric|isdecimal|isspace|islower|isupper|"
+                     r"authenticate|aauthenticate)$")
 # Calls that turn an object into text: str() or repr() of a record.
 STRINGIFIERS = frozenset({"str", "repr", "format", "format_map", "join", "force_text", "force_str", "smart_str",
                           "pformat", "saferepr"})
