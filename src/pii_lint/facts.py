@@ -1033,8 +1033,10 @@ class _Extractor:
                 fact.type_ref = ("n", ctx.scope, target.value.split(".")[-1])
             else:
                 fact.type_ref = self.callee_ref(target, ctx)
-            if last == "ForeignKey" and len(call.args) > 1 and not fact.cascade:
+            if last in ("ForeignKey", "OneToOneField") and len(call.args) > 1 and not fact.cascade:
                 fact.cascade = (_dotted(call.args[1]) or "").endswith("CASCADE")
+            elif last in ("ForeignKey", "OneToOneField") and not any(kw.arg == "on_delete" for kw in call.keywords):
+                fact.cascade = True  # Django before 2.0 (lfs, older shops): CASCADE unless said otherwise
 
     def _marker_categories(self, annotation) -> tuple[str, ...]:
         """``Annotated[str, PersonalData("contact.email")]`` -> ("contact.email",)."""

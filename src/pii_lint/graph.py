@@ -797,7 +797,10 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         label = call.display if qual != "<raise>" else "an exception message"
         wanted = {arg for s in sinks for arg in s.args} if sinks else {"*"}
         keywords = sorted(k for k in wanted if isinstance(k, str) and k not in ("*", "receiver"))
+        references = self._relation_columns(call) if kind == "storage" else ()
         for key, refs in call.args:
+            if key in references:
+                continue  # transactions.create(refund=refund): a foreign key stores the refund's key
             if key == "**" and "*" not in wanted and keywords:
                 # send_templated_mail(**data): the entries under the keywords that carry data,
                 # not data["recipient_list"].
@@ -857,6 +860,14 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                     self.add_edge(f"r|{target[2:]}", node, INTRA, f"returned to {call.display} as {key}", at)
         if node in self.g:
             self.sinks.append(SinkInfo(node, call, mod, "log", qual, []))
+
+    def _relation_columns(self, call: CallFact) -> set[str]:
+        """Keywords of an ORM write that name a relation of its model: they store a key."""
+        cls = self.call_type(call.id)
+        if cls not in self.p.classes:
+            return set()
+        return {fld.name for c in self.mro(cls) if c in self.p.classes
+                for fld in self.p.classes[c].fields.values() if fld.relation}
 
     def _note_stored_fields(self, call: CallFact, mod: ModuleFacts, qual: str) -> None:
         """``OrderEvent.objects.create(parameters={"email": ...})``: what each keyword stores in
