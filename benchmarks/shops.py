@@ -20,6 +20,16 @@ from pathlib import Path
 
 SKIP_STDLIB = {"site-packages", "dist-packages", "__pycache__"}
 SHOPS = ("oscar", "saleor", "shuup")
+# Shops read only for accuracy (benchmarks/verdicts.py), none written here: pretix (a ticket
+# shop, a wheel), Cartridge (Mezzanine's shop), django-lfs (partly Python 2) and django-SHOP.
+# name -> (requirement, archive glob, wheel?)
+MORE_SHOPS = {
+    "pretix": ("pretix==2026.8.0", "pretix-2026.8.0-*.whl", True),
+    "cartridge": ("Cartridge==1.3.4", "[Cc]artridge-1.3.4.tar.gz", False),
+    "lfs": ("django-lfs==0.11", "django[-_]lfs-0.11.tar.gz", False),
+    "djangoshop": ("django-SHOP==1.2.4", "django[-_][Ss][Hh][Oo][Pp]-1.2.4.tar.gz", False),
+}
+ALL_SHOPS = SHOPS + tuple(MORE_SHOPS)
 
 
 def _pip_version(python: str) -> tuple[int, ...]:
@@ -136,8 +146,29 @@ def prepare_shuup(work: Path, downloads: Path) -> Path:
     return _mark_root(root)
 
 
+def prepare_more(name: str, work: Path, downloads: Path) -> Path:
+    requirement, pattern, wheel = MORE_SHOPS[name]
+    if not wheel:
+        return _mark_root(_unpack_sdist(_sdist(downloads, pattern, requirement), work / name))
+    archive = _find(downloads, pattern)
+    if archive is None:
+        _pip_download(sys.executable, ["--only-binary", ":all:", requirement], downloads)
+        archive = _find(downloads, pattern)
+    if archive is None:
+        raise RuntimeError(f"no {requirement} wheel in {downloads}")
+    root = work / name / requirement.replace("==", "-")
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(root)
+    return _mark_root(root)
+
+
 def prepare(name: str, work: Path, downloads: Path) -> Path:
-    """The project folder of one corpus: ``stdlib`` or one of ``SHOPS``."""
+    """The project folder of one corpus: ``stdlib`` or one of ``ALL_SHOPS``."""
     if name == "stdlib":
         return prepare_stdlib(work)
+    if name in MORE_SHOPS:
+        return prepare_more(name, work, downloads)
     return {"oscar": prepare_oscar, "saleor": prepare_saleor, "shuup": prepare_shuup}[name](work, downloads)

@@ -44,7 +44,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from shops import SHOPS, prepare  # noqa: E402
+from shops import ALL_SHOPS, prepare  # noqa: E402
 
 VERDICTS = HERE / "verdicts.yaml"
 JUDGED = ("real", "false", "debatable", "fixed")
@@ -143,7 +143,7 @@ def write_verdicts(path: Path, doc: dict) -> None:
     def key(e):
         return (e["shop"], e["path"], e.get("line", 0), e.get("code", ""))
 
-    out = ["# Verdicts on pii-lint's findings on three real shops; see benchmarks/verdicts.py.",
+    out = ["# Verdicts on pii-lint's findings on real shops; see benchmarks/verdicts.py.",
            "# Judge a finding only after reading the code. Never delete a `false` entry: fix the engine.",
            "findings:"]
     for entry in sorted(doc["findings"], key=key):
@@ -159,7 +159,7 @@ def write_verdicts(path: Path, doc: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="pii-lint's findings on real shops against the verdict file.")
     parser.add_argument("--downloads", type=Path, help="keep downloads here (default: a temporary folder)")
-    parser.add_argument("--shops", default=",".join(SHOPS))
+    parser.add_argument("--shops", default=",".join(ALL_SHOPS))
     parser.add_argument("--verdicts", type=Path, default=VERDICTS)
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the results as JSON")
     parser.add_argument("--min-precision", type=float, default=0.0, help="fail below this overall precision")
@@ -169,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--update", action="store_true", help="add unjudged findings as todo, mark gone false as fixed")
     args = parser.parse_args(argv)
     shops = [s.strip() for s in args.shops.split(",") if s.strip()]
-    if not shops or any(s not in SHOPS for s in shops):
-        parser.error(f"--shops: choose from {', '.join(SHOPS)}")
+    if not shops or any(s not in ALL_SHOPS for s in shops):
+        parser.error(f"--shops: choose from {', '.join(ALL_SHOPS)}")
 
     doc = yaml.safe_load(args.verdicts.read_text(encoding="utf-8")) if args.verdicts.exists() else None
     doc = doc or {}
