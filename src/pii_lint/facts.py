@@ -1026,6 +1026,8 @@ class _Extractor:
         fact.described = " ".join(_field_descriptions(call))
         if last in VALUE_TYPED_FIELDS and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)):
             fact.value_type = self.callee_ref(call.args[0], ctx)
+        if last == "GenericForeignKey":
+            fact.relation = True  # content_object = GenericForeignKey(...): a key to any model's row
         if last in ORM_RELATIONS and call.args:
             fact.relation = True
             target = call.args[0]

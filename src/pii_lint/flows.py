@@ -323,26 +323,45 @@ class FlowIndex:
     def summary_effect(self, fn: str, param: str) -> tuple[str, frozenset]:
         """How ``fn`` returns what parameter ``param`` holds: ("same", {}) as it is (assigned,
         returned), ("put", keys) in a dict it returns under those keys, ("attrs", names) only
-        attributes read from it, ("unknown", {}) through calls or objects built from it."""
+        attributes read from it, ("read", names) something made from those attributes only,
+        ("unknown", {}) through calls or objects built from it."""
         key = (fn, param)
         cached = self._effects.get(key)
         if cached is not None:
             return cached
         own = f"v|{fn}|{param}"
         puts, attrs, same, opaque = set(), set(), False, False
+        read, other = set(), False  # attributes read from the parameter on any way to the return
         start = f"r|{fn}"
         seen = {(start, True)}
         queue = deque([(start, True)])  # (node, whether every step from it to the return is plain)
         g_pred = self.g._pred
         while queue:
             node, plain = queue.popleft()
-            for src, data in g_pred.get(node, {}).items():
+            preds = g_pred.get(node, {})
+            if node.startswith("c|") and any(d["k"] == RETURN for d in preds.values()):
+                # self._decimal_to_int(payment.amount): a project call's result is made from its
+                # arguments, as far as this summary needs to know.
+                call = self.b._calls_by_id.get(node[2:])
+                refs = [r for _, rs in call.args for r in rs] + ([call.receiver] if call.receiver else []) \
+                    if call is not None else []
+                for arg in (self.b.resolve(r) for r in refs):
+                    if self._owner(arg) == fn and (arg, False) not in seen:
+                        seen.add((arg, False))
+                        queue.append((arg, False))
+                    if arg == own or arg.startswith(own + "#"):
+                        other = opaque = True  # the parameter itself is handed on
+            for src, data in preds.items():
                 if data["k"] in (CALL, RETURN):
                     continue
                 op = data.get("op") or ""
                 step_plain = plain and data["k"] == INTRA and not node.startswith("c|") and \
                     (not op or op.startswith(("put:", "read:")))
                 if src == own or src.startswith(own + "#"):
+                    if op.startswith("attr:"):
+                        read.add(op[5:])
+                    else:
+                        other = True
                     if not plain:
                         opaque = True
                     elif op.startswith("put:"):
@@ -362,6 +381,8 @@ class FlowIndex:
                 queue.append((src, step_plain))
         if same or (puts and attrs):
             effect = ("same", frozenset())
+        elif opaque and read and not other:
+            effect = ("read", frozenset(read))  # to_cents(payment.amount): only those attributes, reshaped
         elif opaque or not (puts or attrs):
             effect = ("unknown", frozenset())  # through calls, or built into an object
         elif puts:
@@ -391,7 +412,7 @@ class FlowIndex:
                 continue
             if data.get("k") == SUMMARY:
                 how, names = self.summary_effect(data["callee"], data["param"])
-                if how == "attrs" and stored is not None and stored not in names:
+                if how in ("attrs", "read") and stored is not None and stored not in names:
                     return False  # the helper reads refund.amount, not the info_data it was given in
                 reshaped_by_call = reshaped_by_call or how != "same"
                 if how == "put":
@@ -477,7 +498,7 @@ class FlowIndex:
                 how, names = self.summary_effect(data["callee"], data["param"])
                 if how == "put":
                     entries.put(names)
-                elif how == "attrs" and not any(self._attr_keeps_record(cls, a) for a in names):
+                elif how in ("attrs", "read") and not any(self._attr_keeps_record(cls, a) for a in names):
                     return False
                 continue
             if not data:

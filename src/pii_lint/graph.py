@@ -136,6 +136,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self.aged_purges: dict[str, list] = defaultdict(list)  # class -> [(path, line)]: records past an age erased
         self.sources: dict[str, dict] = {}  # node -> {categories, label, inferred, path, line}
         self.field_categories: dict[tuple[str, str], tuple[tuple[str, ...], bool]] = {}
+        self.withdrawn_fields: set[str] = set()  # names whose inference a class's evidence withdrew
         self.warnings: list[str] = []  # configuration that has no effect, one line each
         self.bad_tags: list[tuple[str, int, str]] = []  # (path, line, message): tags naming nothing known
         self.config_fields = {}
@@ -352,6 +353,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 continue  # a definition or an external name is not a value
             if op and op.startswith("store:") and s.startswith("f|"):
                 continue  # an object of a known class keeps its fields apart: customer.email is not customer
+            if d.startswith("f|") and self._relation_field(d):
+                continue  # entry.content_object = device: the row keeps a key; reading it back is typed
             self.add_edge(s, d, INTRA, desc, (mod.path, line) if line else None, op=op)
             if d.startswith("f|") and line and not s.startswith("src|"):
                 self._field_writes.append((s, d, mod, line))
@@ -751,8 +754,9 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             if isinstance(key, str) and key not in ("*", "**"):
                 member = self.class_member(cls, key)
                 if member and member.startswith("f|"):
-                    for r in refs:
-                        self.add_edge(self.resolve(r), member, INTRA, f"stored as {short}.{key}", at)
+                    if not self._relation_field(member):  # LogEntry(content_object=device): a key
+                        for r in refs:
+                            self.add_edge(self.resolve(r), member, INTRA, f"stored as {short}.{key}", at)
                     continue
             if init is None:
                 # Without a project __init__ the object keeps what it was given (exceptions do).
@@ -860,6 +864,12 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                     self.add_edge(f"r|{target[2:]}", node, INTRA, f"returned to {call.display} as {key}", at)
         if node in self.g:
             self.sinks.append(SinkInfo(node, call, mod, "log", qual, []))
+
+    def _relation_field(self, node: str) -> bool:
+        cls, name = node[2:].rsplit("|", 1)
+        fact = self.p.classes.get(cls)
+        fld = fact.fields.get(name) if fact is not None else None
+        return fld is not None and fld.relation and fld.is_field_call
 
     def _relation_columns(self, call: CallFact) -> set[str]:
         """Keywords of an ORM write that name a relation of its model: they store a key."""

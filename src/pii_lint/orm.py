@@ -149,6 +149,7 @@ class ModelSemantics:
                     if cat and (fld.choices or fld.kind in FLAG_FIELDS) and self.pack.is_under(cat, FREE_TEXT_CATEGORIES):
                         cat = None  # name = CharField(choices=BACKENDS), send_password = BooleanField(): not the data
                     if cat and self._evidence_against_name(cls, fld):
+                        self.withdrawn_fields.add(name)
                         cat = None
                     if cat:
                         cats, inferred, how = (cat,), True, "name"
@@ -316,16 +317,30 @@ class ModelSemantics:
             for name, _, _ in fields:
                 del self.field_categories[(qual, name)]
                 del self.sources[f"f|{qual}|{name}"]
+                self.withdrawn_fields.add(name)
+        # x.os_version on a value of unknown class: if every project class with such a field
+        # says it is not a person's, neither is this one (pretix's check-in Device).
+        self.withdrawn_fields -= {name for _, name in self.field_categories}
 
-    def _relates_to_person(self, fld, categories: dict[str, set[str]], things: list[str]) -> bool:
-        """A relation to the user model or to a class with personal fields other than things'."""
+    def _relates_to_person(self, fld, categories: dict[str, set[str]], things: list[str], seen=None) -> bool:
+        """A relation to the user model or to a class with personal fields other than things';
+        or a chain of foreign keys to the user model (lfs's BankAccount -> Customer -> User)."""
         if not fld.relation or fld.type_ref is None:
             return False
         target = self.model_class(fld.type_ref)
-        if target is None:
+        seen = set() if seen is None else seen
+        if target is None or target in seen:
             return False
-        return target == self.user_model() or any(
-            not self.pack.is_under(cat, things) for c in self.mro(target) for cat in categories.get(c, ()))
+        first = not seen
+        seen.add(target)
+        if target == self.user_model() or (first and any(
+                not self.pack.is_under(cat, things) for c in self.mro(target) for cat in categories.get(c, ()))):
+            return True
+        # Further on, only an owner chain to the user model counts (not a team's members, not
+        # the shop's own address on its settings).
+        return any(self._relates_to_person(other, categories, things, seen)
+                   for c in self.mro(target) if c in self.p.classes for other in self.p.classes[c].fields.values()
+                   if other.kind in ("ForeignKey", "OneToOneField", "ParentalKey"))
 
     def _categories_by_class(self) -> dict[str, set[str]]:
         """class -> categories of the personal fields it declares, as far as known now."""

@@ -64,7 +64,8 @@ def follow(flows, source_info: dict, path: list):
             return "fields", tuple(sorted({c for name in read for c in _field_categories(builder, cls, name)}))
         op = data.get("op") or ""
         if op == "fields":
-            return "whole", whole
+            made_from = made_from or True  # model_to_dict(address): all of it, unless a later step picks entries
+            continue
         if op == "str":
             return "repr", cls
         if op == "arith":
