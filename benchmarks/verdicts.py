@@ -1,11 +1,12 @@
 #!/usr/bin/env python
 """Accuracy on real shops: pii-lint's findings against a committed verdict file.
 
-    python benchmarks/verdicts.py [--downloads DIR] [--shops oscar,saleor,shuup] [--seeds 1,2,3]
+    python benchmarks/verdicts.py [--downloads DIR] [--shops oscar,saleor,...] [--seeds 1,2,3]
                                   [--verdicts FILE] [--json OUT] [--min-precision P]
                                   [--min-code-precision P] [--update]
 
-Downloads django-oscar 4.2.1, saleor 2.10.1 and shuup 3.1.0 with pip (``shops.py``), runs
+Downloads django-oscar 4.2.1, saleor 2.10.1 and shuup 3.1.0, and four shops nobody here
+wrote (pretix, Cartridge, django-lfs, django-SHOP), with pip (``shops.py``), runs
 
     pii-lint check ROOT --format json --exit-zero --no-cache --jobs 2
 
@@ -21,7 +22,8 @@ on each, and matches every finding with ``verdicts.yaml``:
 It prints precision, ``real / (real + false)``, per code and overall, recall on the
 expected list, and every finding that has no verdict. It fails (exit 1) when a finding
 has no verdict, a ``real`` finding is gone, a ``fixed`` one is back, or precision is below
-``--min-precision`` (a code's below ``--min-code-precision``). With ``--seeds``, each shop
+``--min-precision`` (a code's below ``--min-code-precision``, for codes with five or more
+real or false findings). With ``--seeds``, each shop
 is analysed again under those hash seeds, with ``--jobs`` 1 and 2 and a warm cache, and a
 report that differs byte for byte fails the run. ``--update`` rewrites the file: unjudged
 findings are added as ``verdict: todo`` for a reader to judge, and ``false`` entries no
@@ -47,6 +49,7 @@ sys.path.insert(0, str(HERE))
 from shops import ALL_SHOPS, prepare  # noqa: E402
 
 VERDICTS = HERE / "verdicts.yaml"
+MIN_JUDGED_PER_CODE = 5  # --min-code-precision applies to codes with at least this many real + false
 JUDGED = ("real", "false", "debatable", "fixed")
 
 
@@ -234,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         problems.append(f"precision {overall:.2f} is below {args.min_precision:.2f}")
     for code in sorted(per_code):
         value = precision(per_code[code])
-        if value is not None and value < args.min_code_precision:
+        judged = per_code[code]["real"] + per_code[code]["false"]
+        # A code with a handful of judged findings says little: one verdict moves it by 0.3.
+        if value is not None and judged >= MIN_JUDGED_PER_CODE and value < args.min_code_precision:
             problems.append(f"{code}: precision {value:.2f} is below {args.min_code_precision:.2f}")
 
     expected = [e for e in doc["expected"] if e["shop"] in shops]

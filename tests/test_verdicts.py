@@ -1,5 +1,6 @@
 """Accuracy on real shops (benchmarks/verdicts.py): every finding pii-lint makes on
-django-oscar 4.2.1, saleor 2.10.1 and shuup 3.1.0 has a verdict read from the code; a
+django-oscar 4.2.1, saleor 2.10.1, shuup 3.1.0, pretix, Cartridge, django-lfs and
+django-SHOP has a verdict read from the code; a
 `real` finding may not disappear, a `fixed` false positive may not come back, and the
 report is byte-identical under four hash seeds, `--jobs 1/2` and a warm cache. Downloads
 are shared with the corpus test."""
@@ -28,5 +29,5 @@ def test_every_finding_on_real_shops_has_its_verdict(tmp_path) -> None:
     print(proc.stdout)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-4000:]
     result = json.loads(out.read_text())
-    assert set(result["per_shop"]) == {"oscar", "saleor", "shuup"}
+    assert set(result["per_shop"]) == {"oscar", "saleor", "shuup", "pretix", "cartridge", "lfs", "djangoshop"}
     assert result["precision"] >= MIN_PRECISION
