@@ -25,6 +25,10 @@ from .names import NameResolution
 from .orm import ModelSemantics
 from .value_types import ValueTypes, _param_names, bind_arguments
 
+# Columns that keep whatever text they are given.
+TEXT_COLUMNS = frozenset({"CharField", "TextField", "JSONField", "String", "Text", "Unicode", "UnicodeText", "JSON",
+                          "JSONB", "Column", "mapped_column"})
+
 
 def _short_ref(ref) -> str:
     """``log.warning`` for the ref of ``log.warning``: how a call through partial() is named."""
@@ -299,14 +303,26 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             _, cls, attr = field_node.split("|", 2)
             cats = next((self.field_categories[(c, attr)][0] for c in self.mro(cls)
                          if (c, attr) in self.field_categories), ())
-            if not any(self.pack.is_under(c, credentials) for c in cats) or not self.is_orm_model(cls):
+            if not self.is_orm_model(cls):
+                continue
+            # A credential column is storage for every rule; any other text column only for
+            # what PII102 asks: self.info = json.dumps({"iban": ...}) stores a bank account in clear.
+            kind = "storage" if any(self.pack.is_under(c, credentials) for c in cats) else "column"
+            if kind == "column" and self._field_kind(cls, attr) not in TEXT_COLUMNS:
                 continue
             display = f"{cls.rsplit('.', 1)[-1]}.{attr}"
             call = CallFact(f"{mod.module}|{line}:w{n}", mod.module, line, 1, line, 1, None, display, (), {}, (),
                             (), (), (), 0, None)
-            node = f"s|{call.id}|storage"
+            node = f"s|{call.id}|{kind}"
             self.add_edge(value, node, INTRA, f"stored in {display}", (mod.path, line))
-            self.sinks.append(SinkInfo(node, call, mod, "storage", display, []))
+            self.sinks.append(SinkInfo(node, call, mod, kind, display, []))
+
+    def _field_kind(self, cls: str, attr: str) -> str:
+        for c in self.mro(cls):
+            fact = self.p.classes.get(c)
+            if fact is not None and attr in fact.fields:
+                return fact.fields[attr].kind
+        return ""
 
     def _attribute_sources(self) -> None:
         """``x.email`` on a value of unknown class is personal by its name, where it is read."""
@@ -339,6 +355,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         for src, dst, desc, line, op in mod.edges:
             s, d = resolve(src), resolve(dst)
             if s.startswith("q|") and self._is_property(s[2:]):
+                if op and op.startswith("store:"):
+                    continue  # refund.info_data = err goes through the setter, not what the getter returns
                 s = f"r|{s[2:]}"  # self.full_name, an @property: what its function returns
             if d.startswith("q|") and not s.startswith("q|") and self._is_property(d[2:]):
                 # customer.email = x through an @email.setter: the setter's value parameter.
@@ -426,6 +444,10 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                         src = self.resolve(r)
                         if not src.startswith("q|"):
                             self.add_edge(src, result, INTRA, _cleaned(sanitizer.kind, call.display), at, idx)
+            overridden = self._overridden_library_sink(target)
+            if overridden is not None:
+                # pretix's SafeWorksheet.append: an override still does what the library's does.
+                self._sink(call, mod, overridden, [s for s in self.pack.sinks_for(overridden) if _holds(s.when, call)])
             return
         if kind == "class":
             self._construct(call, mod, target)
@@ -864,6 +886,17 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                     self.add_edge(f"r|{target[2:]}", node, INTRA, f"returned to {call.display} as {key}", at)
         if node in self.g:
             self.sinks.append(SinkInfo(node, call, mod, "log", qual, []))
+
+    def _overridden_library_sink(self, method: str) -> str | None:
+        """``pkg.SafeWorksheet.append`` overriding a library method the pack declares a sink
+        (``openpyxl...Worksheet.append``): that library method's name."""
+        fn = self.p.functions.get(method)
+        if fn is None or not fn.class_qual or fn.kind != "method":
+            return None
+        for base in self.mro(fn.class_qual):
+            if base not in self.p.classes and self.pack.sinks_for(f"{base}.{fn.name}"):
+                return f"{base}.{fn.name}"
+        return None
 
     def _relation_field(self, node: str) -> bool:
         cls, name = node[2:].rsplit("|", 1)

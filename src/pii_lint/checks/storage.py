@@ -14,7 +14,7 @@ def check_102(ctx):
     def is_credential(info) -> bool:
         return info["how"] != "record" and any(ctx.pack.is_under(c, creds) for c in info["categories"])
 
-    for sink in ctx.sinks("storage", "cache", "file", "cookie", "email"):
+    for sink in ctx.sinks("storage", "column", "cache", "file", "cookie", "email"):
         found = ctx.grouped(sink, "PII102", keep=is_credential)
         if found is None:
             continue
