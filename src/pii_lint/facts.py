@@ -171,6 +171,7 @@ class ModuleFacts:
     source_edges: list = field(default_factory=list)  # (source id, dst ref)
     blanks: list = field(default_factory=list)  # (base ref, attr, line): personal field set empty
     aged_calls: set = field(default_factory=set)  # ids of delete()/update() calls on records past an age
+    relay_hosts: list = field(default_factory=list)  # (line, col, host): SMTP relays the code configures
     constants: dict[str, str] = field(default_factory=dict)  # module-level NAME = "string"
     urls: dict[str, str] = field(default_factory=dict)  # temp id -> a URL literal ("https://..."), a value of its own
     noqa: dict[int, tuple] = field(default_factory=dict)  # line -> (codes or None, reason, misspelt codes)
@@ -244,6 +245,8 @@ NEWER_SYNTAX = (
     ((3, 14), re.compile(r"(?<![\w\"'])[tT][rR]?[\"']")),                              # PEP 750 t-strings
 )
 
+# Settings naming the SMTP server mail is handed to (Django, Flask-Mail, plain).
+RELAY_SETTING = re.compile(r"(?i)^(?:EMAIL|MAIL|SMTP)_?(?:HOST|SERVER|RELAY)(?:_?NAME)?$")
 # A query filter on a date before some point: `created__lt=cutoff`, `Model.sent_at < limit`.
 DATE_LOOKUP = re.compile(r"(?:^|_)(?:created|modified|updated|expires?|expiry|expired|date|time|timestamp|sent|"
                          r"last_\w+|\w+_(?:at|on|date|time))__(?:lt|lte|range)$")
@@ -563,6 +566,20 @@ class _Extractor:
                 for t in stmt.targets:
                     if isinstance(t, ast.Name):
                         self.f.constants[t.id] = stmt.value.value
+        self._relay_hosts(tree)
+
+    def _relay_hosts(self, tree) -> None:
+        """``EMAIL_HOST = "smtp.sendgrid.net"``, ``app.config["MAIL_SERVER"] = ...``,
+        ``smtplib.SMTP("smtp.mailgun.org", 587)``: the SMTP relay mail leaves through."""
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                for t in node.targets:
+                    name = t.id if isinstance(t, ast.Name) else _literal(t.slice) if isinstance(t, ast.Subscript) else None
+                    if isinstance(name, str) and RELAY_SETTING.match(name):
+                        self.f.relay_hosts.append((node.lineno, node.value.col_offset + 1, node.value.value))
+            elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) and \
+                    isinstance(node.args[0].value, str) and (_dotted(node.func) or "").rsplit(".", 1)[-1] in ("SMTP", "SMTP_SSL"):
+                self.f.relay_hosts.append((node.lineno, node.args[0].col_offset + 1, node.args[0].value))
 
     def own_nodes(self, body):
         """``_own_nodes`` of a function's body, walked once for the locals and the versioning."""

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from .context import CheckContext
 from . import outbound, pii101, pii103, pii201, pii204, pii205, pii206, pii301, pii302, pii401, pii900, pii901, \
-    storage
+    relays, storage
+
+def _check_203(ctx):
+    """Outbound calls to undeclared recipients, and the SMTP relays mail goes through."""
+    yield from outbound.check_203(ctx)
+    yield from relays.check(ctx)
+
 
 CHECKS = {
     "PII101": pii101.check,
@@ -15,7 +21,7 @@ CHECKS = {
     "PII103": pii103.check,
     "PII201": pii201.check,
     "PII202": outbound.check_202,
-    "PII203": outbound.check_203,
+    "PII203": _check_203,
     "PII204": pii204.check,
     "PII205": pii205.check,
     "PII206": pii206.check,
@@ -46,7 +52,7 @@ def _unused_recipients(ctx) -> list[str]:
     sdk and urls match nothing, so the entry changes no finding."""
     from .recipients import destination
 
-    matched = {destination(ctx, sink).name for sink in ctx.sinks("http", "sdk")}
+    matched = {destination(ctx, sink).name for sink in ctx.sinks("http", "sdk")} | relays.covering(ctx)
     where = ctx.config_file[0] if ctx.config_file else "configuration"
     return [f"{where}: [tool.pii-lint] recipients.{name}: no call in the code sends to it (its hosts, sdk "
             f"and urls match nothing); the entry has no effect"
