@@ -349,3 +349,13 @@ def test_findings_accepted_in_the_baseline_are_left_alone(tmp_path: Path) -> Non
                    "--no-cache", cwd=project)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert _files(project) == before
+
+
+def test_edits_of_one_of_several_identical_lines_stay_on_that_line() -> None:
+    """Three equal log calls, the first rewritten: the edit replaces that line only, so that
+    fixes of its twins never share an edit (a bug found by the hypothesis test)."""
+    from pii_lint.fixes.cst import edits
+
+    old = 'def f(c):\n    log(c.email)\n    log(c.email)\n    log(c.email)\n'
+    new = 'def f(c):\n    log(c.pk)\n    log(c.email)\n    log(c.email)\n'
+    assert [(e.line, e.end_line, e.content) for e in edits("a.py", old, new)] == [(2, 2, "pk")]

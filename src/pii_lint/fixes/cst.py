@@ -87,8 +87,19 @@ def edits(path: str, old: str, new: str) -> tuple[Edit, ...]:
     starts = [0]
     for line in a:
         starts.append(starts[-1] + len(line))
+    # The common head and tail first: among identical lines (three equal log calls) the
+    # matcher may otherwise pair the edited one with its neighbour, and two fixes of
+    # neighbouring lines would then share an edit.
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    matcher = difflib.SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
     out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        i1, i2, j1, j2 = i1 + head, i2 + head, j1 + head, j2 + head
         if tag == "equal":
             continue
         before, after = "".join(a[i1:i2]), "".join(b[j1:j2])

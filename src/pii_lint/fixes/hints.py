@@ -57,8 +57,16 @@ def record_key(builder, cls: str) -> str | None:
 
 
 def logged(ctx, sink, source: str, path) -> tuple | None:
-    """PII201: ("log", class, attribute, key or None) when a record's attribute is logged."""
+    """PII201: ("log", class, attribute, key or None) when a record's attribute is logged;
+    ("log", "", name, None, "name") when a variable personal by its name is (only a mask can
+    stand in for it: there is no record to take a key from)."""
     field = _field(source)
+    if field is None and sink.qual != "<raise>":
+        info = ctx.sources[source]
+        label = info.get("label", "")
+        if info["how"] == "name" and label.isidentifier() and _read_in_call_scope(sink, path, locals_too=True):
+            return ("log", "", label, None, "name")
+        return None
     if field is None or sink.qual == "<raise>" or not _read_in_call_scope(sink, path):
         return None
     cls, attr = field

@@ -26,10 +26,25 @@ def _reads(call: cst.Call, attr: str) -> list[cst.Attribute]:
     return found
 
 
+def _names(call: cst.Call, name: str) -> list[cst.Name]:
+    """The variable ``name`` read as a value in the call's arguments (not ``name.lower()``)."""
+    found = []
+    for arg in call.args:
+        for node, parent in walk(arg):
+            if isinstance(node, cst.Name) and node.value == name and not (
+                    isinstance(parent, cst.Attribute) and parent.attr is node) and not (
+                    isinstance(parent, cst.Call) and parent.func is node) and not (
+                    isinstance(parent, cst.Arg) and parent.keyword is node):
+                found.append(node)
+    if not found:
+        raise Unavailable(f"the call does not read `{name}` itself (it comes through another variable)")
+    return found
+
+
 def rewrite(src: Source, finding, settings):
-    _, cls, attr, key = finding.fix_hint
+    _, cls, attr, key, *kind = finding.fix_hint
     call = src.call_at(finding.location.line, finding.location.col)
-    reads = _reads(call, attr)
+    reads = _names(call, attr) if kind == ["name"] else _reads(call, attr)
     shown = src.module.code_for_node(reads[0])
     if settings.fix.mask:
         module_name, _, func = settings.fix.mask.rpartition(".")
