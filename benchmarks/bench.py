@@ -199,6 +199,7 @@ def summarize(samples: list[dict]) -> dict:
     trees = [s["tree_pss_kb"] for s in samples if s.get("tree_pss_kb") is not None]
     return {
         "seconds": statistics.median(s["wall"] for s in samples),
+        "best_seconds": min(s["wall"] for s in samples),
         "all_seconds": [round(s["wall"], 3) for s in samples],
         "max_rss_mb": max(s["maxrss_kb"] for s in samples) / 1024,
         "tree_pss_mb": max(trees) / 1024 if trees else None,
@@ -271,9 +272,11 @@ def target_rows(corpus: str, results: dict, per_line: dict, reference: dict | No
     if semgrep is None:
         row("against semgrep, cold --jobs 2", "<= 0.5x semgrep", None, "semgrep not installed", None)
     else:
-        ratio = results["cold --jobs 2"]["seconds"] / results["semgrep, cold --jobs 2"]["seconds"]
-        display = (f"{ratio:.2f}x ({results['cold --jobs 2']['seconds']:.2f} s / "
-                   f"{results['semgrep, cold --jobs 2']['seconds']:.2f} s)")
+        # Each tool's best run: semgrep's --jobs 2 time on 2 cores is bimodal (about 5 s or
+        # about 12 s on oscar), and its slow runs must not make pii-lint's lead look larger.
+        ours, theirs = results["cold --jobs 2"]["best_seconds"], results["semgrep, cold --jobs 2"]["best_seconds"]
+        ratio = ours / theirs
+        display = f"{ratio:.2f}x (best runs: {ours:.2f} s / {theirs:.2f} s)"
         row("against semgrep, cold --jobs 2", "<= 0.5x semgrep", ratio,
             display + ("" if corpus in SHOPS else "; target names the shops"),
             ratio <= 0.5 if corpus in SHOPS else None)
@@ -455,8 +458,9 @@ def main(argv: list[str] | None = None) -> int:
             read = {p.relative_to(root).as_posix() for p in files}
             same = "the same files as pii-lint" if scanned == read else (
                 f"{len(scanned - read)} files pii-lint does not read, {len(read - scanned)} of its files not scanned")
+            walls = ", ".join(f"{w:.2f}" for w in results["semgrep, cold --jobs 2"]["all_seconds"])
             print(f"semgrep {SEMGREP_RULE.name}: {semgrep_info['findings']} findings, {semgrep_info['errors']} errors, "
-                  f"{len(scanned)} files scanned ({same})")
+                  f"{len(scanned)} files scanned ({same}); seconds per run: {walls}")
 
         if args.json:
             doc = {
