@@ -442,12 +442,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print()
         print(f"targets (issue 14) on {NAMES[corpus]}:")
-        header = f"{'target':34} {'bound':32} {'measured':58} result"
+        header = f"{'target':34} {'bound':32} {'measured':60} result"
         print(header)
         print("-" * len(header))
         for t in targets:
             result = "—" if t["met"] is None else ("met" if t["met"] else "MISSED")
-            print(f"{t['target']:34} {t['bound']:32} {t['measured']:58} {result}")
+            print(f"{t['target']:34} {t['bound']:32} {t['measured']:60} {result}")
 
         print()
         print(f"one file changed: {touched.relative_to(root).as_posix()}")
