@@ -199,12 +199,6 @@ class Pack:
         self.factories = factories
         self.rules = rules
         self.digest = digest
-        self._name_res = [
-            (p.category, re.compile("|".join(f"(?:^|_)(?:{pat})(?:$|_)" for pat in p.patterns)))
-            for p in names.names
-        ]
-        self._exclude_re = _any_regex(names.exclude)
-        self._hashed_re = _any_regex(info.hashed_names)
         self._consent_re = _any_regex(info.consent)
         self._logger_re = _any_regex(info.logger_names)
         self._sink_globs = _GlobIndex((pattern, sink) for sink in sinks for pattern in sink.callee)
@@ -215,10 +209,31 @@ class Pack:
         self._business_re = _any_regex(info.business_descriptions)
         self._settings_re = _any_regex(info.settings_classes)
         self._cookie_jar_globs = _GlobIndex((pattern, True) for pattern in info.cookie_jars)
-        self._history_res = [(e.category, _any_regex(e.patterns)) for e in info.history_classes]
-        self._scoped = [(_any_regex(e.classes), e.user_model, [(n.category, _any_regex(n.patterns)) for n in e.names])
-                        for e in info.class_scoped_names]
         self.infer_name = functools.lru_cache(maxsize=65536)(self._infer_name)
+
+    # The name matchers are compiled when first asked: a run whose facts all come from the
+    # cache never infers a name, and compiling them is most of what loading the pack costs.
+    @functools.cached_property
+    def _name_res(self) -> list:
+        return [(p.category, re.compile("|".join(f"(?:^|_)(?:{pat})(?:$|_)" for pat in p.patterns)))
+                for p in self.names.names]
+
+    @functools.cached_property
+    def _exclude_re(self) -> re.Pattern:
+        return _any_regex(self.names.exclude)
+
+    @functools.cached_property
+    def _hashed_re(self) -> re.Pattern:
+        return _any_regex(self.info.hashed_names)
+
+    @functools.cached_property
+    def _history_res(self) -> list:
+        return [(e.category, _any_regex(e.patterns)) for e in self.info.history_classes]
+
+    @functools.cached_property
+    def _scoped(self) -> list:
+        return [(_any_regex(e.classes), e.user_model, [(n.category, _any_regex(n.patterns)) for n in e.names])
+                for e in self.info.class_scoped_names]
 
     # -- categories ---------------------------------------------------------
     def normalize_category(self, key: str) -> str:
