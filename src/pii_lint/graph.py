@@ -500,6 +500,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             # sinks (`*.set_cookie`, `*.objects.create`) still apply.
             sinks = [s for s in self.pack.sinks_for(qual) if any(c.startswith("*.") for c in s.callee)]
         sinks = [s for s in sinks if _holds(s.when, call)]
+        if kind == "ext" and self.infer and self.pack.is_provider_response(qual):
+            self._provider_response(call, mod, result)
         if sinks:
             self._sink(call, mod, qual, sinks)
             if not qual.rsplit(".", 1)[-1][:1].isupper():
@@ -886,6 +888,16 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                     self.add_edge(f"r|{target[2:]}", node, INTRA, f"returned to {call.display} as {key}", at)
         if node in self.g:
             self.sinks.append(SinkInfo(node, call, mod, "log", qual, []))
+
+    def _provider_response(self, call: CallFact, mod: ModuleFacts, result: str) -> None:
+        """``intent = stripe.PaymentIntent.retrieve(id)``: the provider's record of the payment
+        and its payer, a whole payload (an entry read from it is personal only by its name)."""
+        node = f"src|{result}"
+        self.sources[node] = {
+            "categories": ("user",), "label": f"{call.display}()", "inferred": True,
+            "path": mod.path, "line": call.line, "col": call.col, "how": "name",
+        }
+        self.add_edge(node, result, INTRA, "returned by the provider", None)
 
     def _overridden_library_sink(self, method: str) -> str | None:
         """``pkg.SafeWorksheet.append`` overriding a library method the pack declares a sink

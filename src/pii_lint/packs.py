@@ -76,6 +76,7 @@ class PackInfo(_Strict):
     child_builders: dict[str, int] = {}  # call -> position of the parent its result is added to (SubElement)
     method_params: dict[str, list[str]] = {}  # library method -> the classes of its parameters (after self)
     request_globals: dict[str, str] = {}  # framework proxy (flask.request) -> what it stands for (request)
+    provider_responses: list[str] = []  # globs: SDK calls whose result is the provider's record of the customer
 
 
 class Category(_Strict):
@@ -209,6 +210,7 @@ class Pack:
         self._business_re = _any_regex(info.business_descriptions)
         self._settings_re = _any_regex(info.settings_classes)
         self._cookie_jar_globs = _GlobIndex((pattern, True) for pattern in info.cookie_jars)
+        self._response_globs = _GlobIndex((pattern, True) for pattern in info.provider_responses)
         self.infer_name = functools.lru_cache(maxsize=65536)(self._infer_name)
 
     # The name matchers are compiled when first asked: a run whose facts all come from the
@@ -234,6 +236,10 @@ class Pack:
     def _scoped(self) -> list:
         return [(_any_regex(e.classes), e.user_model, [(n.category, _any_regex(n.patterns)) for n in e.names])
                 for e in self.info.class_scoped_names]
+
+    def is_provider_response(self, qual: str) -> bool:
+        """``stripe.PaymentIntent.retrieve``: what it returns holds the customer's details."""
+        return bool(self._response_globs.match(qual))
 
     # -- categories ---------------------------------------------------------
     def normalize_category(self, key: str) -> str:
