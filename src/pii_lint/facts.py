@@ -85,6 +85,7 @@ class ClassFact:
     fields: dict[str, FieldFact] = field(default_factory=dict)
     methods: dict[str, str] = field(default_factory=dict)  # name -> function scope
     instance_attrs: set[str] = field(default_factory=set)  # self.x = ... in methods
+    masked_attrs: set[str] = field(default_factory=set)  # self.number = "XXXX-%s" % ...: kept masked
     retention: str | None = None
     tablename: bool = False
     meta_abstract: bool = False
@@ -244,6 +245,20 @@ NEWER_SYNTAX = (
     ((3, 14), re.compile(r"^\s*except\*?\s+[\w.]+\s*,\s*[\w.]+\s*:")),            # PEP 758 except A, B:
     ((3, 14), re.compile(r"(?<![\w\"'])[tT][rR]?[\"']")),                              # PEP 750 t-strings
 )
+
+MASK_RUN = re.compile(r"[Xx*\u2022#]{4}")
+
+
+def _masks(value) -> bool:
+    """``"XXXX-XXXX-XXXX-%s" % n[-4:]``, ``f"****{n[-4:]}"``: text made mostly of mask characters."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Mod, ast.Add)):
+        return _masks(value.left)
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "format":
+        return _masks(value.func.value)
+    if isinstance(value, ast.JoinedStr):
+        return any(_masks(v) for v in value.values if isinstance(v, ast.Constant))
+    return isinstance(value, ast.Constant) and isinstance(value.value, str) and bool(MASK_RUN.search(value.value))
+
 
 # Settings naming the SMTP server mail is handed to (Django, Flask-Mail, plain).
 RELAY_SETTING = re.compile(r"(?i)^(?:EMAIL|MAIL|SMTP)_?(?:HOST|SERVER|RELAY)(?:_?NAME)?$")
@@ -1147,6 +1162,10 @@ class _Extractor:
                 self.sink_like_call(stmt, "item", refs, ctx, receiver=base[0], display=f"{_short(target.value)}[...]")
             return
         tref = self.target_ref(target, ctx, store=True)
+        if tref is not None and tref[0] == "f" and value is not None and _masks(value):
+            cls = self.f.classes.get(ctx.class_qual)
+            if cls is not None:
+                cls.masked_attrs.add(target.attr)  # oscar's Bankcard keeps only the last four digits
         if tref is None:
             return
         label = _short(target)

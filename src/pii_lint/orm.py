@@ -243,8 +243,9 @@ class ModelSemantics:
                     if fld.relation or (owner, fld.name) in self.field_categories or fld.kind in FLAG_FIELDS:
                         continue
                     category = self.pack.scoped_category(fact.name, fld.name, is_user)
-                    if category is None:
-                        continue
+                    if category is None or any(fld.name in self.p.classes[c].masked_attrs
+                                               for c in self.mro(qual) if c in self.p.classes):
+                        continue  # a column the class masks before it is stored holds no card number
                     self._infer_field(owner, fld, category)
 
     def _evidence_against_name(self, cls: ClassFact, fld) -> bool:
