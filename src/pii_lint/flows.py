@@ -443,6 +443,10 @@ class FlowIndex:
                 # A dict holding the data given to a call nothing is known of: its result
                 # (get_supplier(**kwargs)) is something else, not that dict.
                 return False
+            if op == "str" and entries.stack:
+                # urlencode(d), str(d): every entry is in the text now (json.dumps keeps its keys
+                # for the json.loads that reads them back).
+                entries.stack.clear()
             if op.startswith("store:"):
                 stored = op[6:]
                 continue

@@ -64,7 +64,7 @@ ANSWERS = re.compile(r"^(?:is|has|can|should|check|validate|verify|exists|contai
                      r"authenticate|aauthenticate)$")
 # Calls that turn an object into text: str() or repr() of a record.
 STRINGIFIERS = frozenset({"str", "repr", "format", "format_map", "join", "force_text", "force_str", "smart_str",
-                          "pformat", "saferepr"})
+                          "pformat", "saferepr", "urlencode"})
 # Calls whose result spells out every field of the object they are given (what logging it
 # reveals is the whole record, not its repr).
 SERIALISERS = frozenset({"vars", "asdict", "astuple", "model_dump", "model_dump_json", "dict", "json", "to_dict",
