@@ -584,17 +584,14 @@ class _Extractor:
         self._relay_hosts(tree)
 
     def _relay_hosts(self, tree) -> None:
-        """``EMAIL_HOST = "smtp.sendgrid.net"``, ``app.config["MAIL_SERVER"] = ...``,
-        ``smtplib.SMTP("smtp.mailgun.org", 587)``: the SMTP relay mail leaves through."""
-        for node in ast.walk(tree):
+        """``EMAIL_HOST = "smtp.sendgrid.net"``, ``app.config["MAIL_SERVER"] = ...`` at module
+        level: the SMTP relay mail leaves through (``smtplib.SMTP(host)`` is seen in e_Call)."""
+        for node in tree.body:
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
                 for t in node.targets:
                     name = t.id if isinstance(t, ast.Name) else _literal(t.slice) if isinstance(t, ast.Subscript) else None
                     if isinstance(name, str) and RELAY_SETTING.match(name):
                         self.f.relay_hosts.append((node.lineno, node.value.col_offset + 1, node.value.value))
-            elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) and \
-                    isinstance(node.args[0].value, str) and (_dotted(node.func) or "").rsplit(".", 1)[-1] in ("SMTP", "SMTP_SSL"):
-                self.f.relay_hosts.append((node.lineno, node.args[0].col_offset + 1, node.args[0].value))
 
     def own_nodes(self, body):
         """``_own_nodes`` of a function's body, walked once for the locals and the versioning."""
@@ -1503,6 +1500,9 @@ class _Extractor:
                 consts[kw.arg] = _literal(kw.value)
                 _url_parts(kw.value, kw.arg, strings, names)
         cid = self.new_id(node)
+        if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) and \
+                (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in ("SMTP", "SMTP_SSL"):
+            self.f.relay_hosts.append((node.lineno, node.args[0].col_offset + 1, node.args[0].value))  # smtplib.SMTP(host)
         if isinstance(func, ast.Attribute) and func.attr in ("delete", "update") and (
                 _filters_by_age(func.value) or (isinstance(func.value, ast.Name) and func.value.id in self.aged_names)):
             self.f.aged_calls.add(cid)
