@@ -173,6 +173,9 @@ class ModuleFacts:
     blanks: list = field(default_factory=list)  # (base ref, attr, line): personal field set empty
     aged_calls: set = field(default_factory=set)  # ids of delete()/update() calls on records past an age
     relay_hosts: list = field(default_factory=list)  # (line, col, host): SMTP relays the code configures
+    # call id -> (ref of the object, relation) when the innermost loop around the call iterates
+    # one object's related records: `for line in invoice.lines.all()`
+    loop_owners: dict = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)  # module-level NAME = "string"
     urls: dict[str, str] = field(default_factory=dict)  # temp id -> a URL literal ("https://..."), a value of its own
     noqa: dict[int, tuple] = field(default_factory=dict)  # line -> (codes or None, reason, misspelt codes)
@@ -425,6 +428,7 @@ class _Extractor:
         self.name_lists: dict[str, tuple[str, ...]] = {}
         self.loop_keys: dict[str, tuple[str, ...]] = {}
         self.aged_names: frozenset[str] = frozenset()  # loop variables over records past an age
+        self.loop_owner = None  # (object ref, relation) the innermost loop goes over
 
     # -- comments -------------------------------------------------------------
     def _scan_comments(self) -> dict[int, str]:
@@ -769,7 +773,10 @@ class _Extractor:
         aged_before = self.aged_names
         if isinstance(node.target, ast.Name) and _filters_by_age(node.iter):
             self.aged_names = aged_before | {node.target.id}  # for cp in Cart.objects.filter(expires__lt=...)
+        owner_before = self.loop_owner
+        self.loop_owner = self._related_records(node.iter, ctx)
         self.block(node.body, inner)
+        self.loop_owner = owner_before
         self.aged_names = aged_before
         self.loop_keys = bound
         self.loop_back(heads)
@@ -837,6 +844,21 @@ class _Extractor:
             self.loop_keys = {**before, target.id: names} if names else {
                 k: v for k, v in before.items() if k != target.id}
         return before
+
+    def _related_records(self, iterable, ctx: _Ctx):
+        """``invoice.lines.all()``, ``order.positions``: (ref of the object, relation name) when a
+        loop goes over one object's related records; None for a query over a whole table."""
+        chain = iterable
+        while isinstance(chain, ast.Call) and isinstance(chain.func, ast.Attribute) and \
+                chain.func.attr in ("all", "filter", "exclude", "order_by", "select_related", "prefetch_related"):
+            chain = chain.func.value
+        if not isinstance(chain, ast.Attribute) or chain.attr == "objects":
+            return None
+        root = chain.value
+        if not isinstance(root, (ast.Name, ast.Attribute)) or _dotted(root) is None:
+            return None
+        refs = self.expr(root, ctx)
+        return (refs[0], chain.attr) if len(refs) == 1 else None
 
     def is_parameter_key(self, node, ctx: _Ctx) -> bool:
         """``name`` or ``str(name)`` where ``name`` is a parameter of the function, not
@@ -1500,6 +1522,8 @@ class _Extractor:
                 consts[kw.arg] = _literal(kw.value)
                 _url_parts(kw.value, kw.arg, strings, names)
         cid = self.new_id(node)
+        if self.loop_owner is not None:
+            self.f.loop_owners[cid] = self.loop_owner
         if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) and \
                 (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in ("SMTP", "SMTP_SSL"):
             self.f.relay_hosts.append((node.lineno, node.args[0].col_offset + 1, node.args[0].value))  # smtplib.SMTP(host)

@@ -538,7 +538,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             recv = self.resolve(call.receiver)
             if not recv.startswith("q|"):
                 # append(x) nests x one level down; update(d), extend(xs) merge d's entries in as they are.
-                nesting = "merge" if call.func[2] in MERGERS else "gather" if call.loop else "list"
+                nesting = "merge" if call.func[2] in MERGERS else \
+                    "gather" if call.loop and not self.one_owners_records(call) else "list"
                 for key, refs in call.args:
                     for r in refs:
                         self.add_edge(self.resolve(r), recv, INTRA, f"added to {call.display.rsplit('.', 1)[0]}",
@@ -888,6 +889,20 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                     self.add_edge(f"r|{target[2:]}", node, INTRA, f"returned to {call.display} as {key}", at)
         if node in self.g:
             self.sinks.append(SinkInfo(node, call, mod, "log", qual, []))
+
+    def one_owners_records(self, call: CallFact) -> bool:
+        """The only loop around ``call`` goes over one person's related records
+        (``for line in invoice.lines.all()``): what it gathers or writes is that person's,
+        not many people's records."""
+        owner = self._call_module[call.id].loop_owners.get(call.id) if call.loop == 1 else None
+        if owner is None:
+            return False
+        cls = self.type_of(self.resolve(owner[0]))
+        if cls not in self.p.classes or not self._is_record_class(cls):
+            return False
+        relation = next((f for c in self.mro(cls) if c in self.p.classes
+                         for f in [self.p.classes[c].fields.get(owner[1])] if f is not None), None)
+        return self.reverse_relation(cls, owner[1]) is not None or (relation is not None and relation.relation)
 
     def _provider_response(self, call: CallFact, mod: ModuleFacts, result: str) -> None:
         """``intent = stripe.PaymentIntent.retrieve(id)``: the provider's record of the payment
