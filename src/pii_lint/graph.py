@@ -530,6 +530,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if call.display.endswith("model_to_dict") or call.display.endswith("model_dump"):
             if self._selected_fields(call, mod, result):
                 return
+        if self._selected_columns(call, mod, result):
+            return
         if call.func is not None and call.func[0] == "a" and call.func[2] in ("dump", "dumps") and \
                 self._schema_dump(call, mod, result):
             return
@@ -588,6 +590,30 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             member = self.class_member(t, str(name))
             if member and member.startswith("f|"):
                 self.add_edge(member, result, INTRA, f"selected field {name}", (mod.path, call.line))
+        return True
+
+    def _selected_columns(self, call: CallFact, mod: ModuleFacts, result: str) -> bool:
+        """``Order.objects.values("id", "total")``, ``values_list("email", flat=True)``: rows of
+        those columns only (an annotation such as a ``Sum`` is no column: nothing flows)."""
+        if call.func is None or call.func[0] != "a" or call.func[2] not in ("values", "values_list") or \
+                not call.pos_consts or not all(isinstance(c, str) for c in call.pos_consts) or call.receiver is None:
+            return False
+        t = self.type_of(self.resolve(call.receiver))
+        if t not in self.p.classes:
+            return False
+        members = []
+        for name in call.pos_consts:
+            cls, *path = t, *name.split("__")
+            for part in path[:-1]:  # values("customer__email"): across the relation
+                fld = next((self.p.classes[c].fields[part] for c in self.mro(cls)
+                            if c in self.p.classes and part in self.p.classes[c].fields), None)
+                cls = self.model_class(fld.type_ref) if fld is not None and fld.relation and fld.type_ref else None
+                if cls is None:
+                    return False  # a lookup not followed: the rows may hold anything of the record
+            members.append((name, self.class_member(cls, path[-1])))
+        for name, member in members:
+            if member and member.startswith("f|"):
+                self.add_edge(member, result, INTRA, f"selected column {name}", (mod.path, call.line))
         return True
 
     def _schema_dump(self, call: CallFact, mod: ModuleFacts, result: str) -> bool:

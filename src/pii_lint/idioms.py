@@ -56,7 +56,10 @@ TASK_QUEUERS = frozenset({"delay", "apply_async", "s", "si", "signature"})
 # Query methods whose result is a number about the records, not records.
 AGGREGATES = frozenset({"aggregate", "count", "exists", "values_list_count", "acount", "aexists", "aaggregate"})
 # Methods whose result is a count or a flag, not the data they touch.
-NO_DATA_METHODS = frozenset({"delete", "count", "exists", "update", "save", "full_clean", "clear", "keys"})
+# A signal's send() answers with its receivers' results, a socket's or session's with a count
+# or a response: not what was sent.
+NO_DATA_METHODS = frozenset({"delete", "count", "exists", "update", "save", "full_clean", "clear", "keys", "send",
+                             "send_robust"})
 # Calls whose result is a yes or no about their arguments, not the arguments.
 # authenticate(username=..., password=...) answers with the user the credentials name (or None).
 ANSWERS = re.compile(r"^(?:is|has|can|should|check|validate|verify|exists|contains)(?:_\w+)?$|"
