@@ -164,7 +164,7 @@ class ModuleFacts:
     classes: dict[str, ClassFact] = field(default_factory=dict)
     functions: dict[str, FunctionFact] = field(default_factory=dict)
     # (src, dst, description, line, op): op says what checks may rely on, where it matters:
-    # "put:'k'" / "read:'k'" (dict entries), "each" (an element of), "collect", "list".
+    # "put:'k'" / "read:'k'" (dict entries), "each" (an element of; "each:owned" of one person's records), "collect", "list".
     edges: list = field(default_factory=list)
     calls: list[CallFact] = field(default_factory=list)
     types: list = field(default_factory=list)  # (ref, ("ref", r) | ("call", id) | ("ann", r))
@@ -429,6 +429,8 @@ class _Extractor:
         self.loop_keys: dict[str, tuple[str, ...]] = {}
         self.aged_names: frozenset[str] = frozenset()  # loop variables over records past an age
         self.loop_owner = None  # (object ref, relation) the innermost loop goes over
+        self.owner_vars: dict[tuple, tuple] = {}  # (scope, local) -> (object ref, relation) it holds
+        self.element_op = "each"  # the op of a loop's "element of" edges: "each:owned" over one person's
 
     # -- comments -------------------------------------------------------------
     def _scan_comments(self) -> dict[int, str]:
@@ -763,7 +765,10 @@ class _Extractor:
     def s_For(self, node, ctx):
         refs = self.expr(node.iter, ctx)
         heads = self.loop_head(node.body, _stored_names([node.target]))
+        owner = self._related_records(node.iter, ctx)
+        self.element_op = "each:owned" if owner is not None else "each"  # one person's records, or many
         self.loop_target(node.target, node.iter, refs, ctx, node)
+        self.element_op = "each"
         tref = self.target_ref(node.target, ctx)
         if tref is not None:
             for r in refs:
@@ -774,7 +779,7 @@ class _Extractor:
         if isinstance(node.target, ast.Name) and _filters_by_age(node.iter):
             self.aged_names = aged_before | {node.target.id}  # for cp in Cart.objects.filter(expires__lt=...)
         owner_before = self.loop_owner
-        self.loop_owner = self._related_records(node.iter, ctx)
+        self.loop_owner = owner
         self.block(node.body, inner)
         self.loop_owner = owner_before
         self.aged_names = aged_before
@@ -849,6 +854,12 @@ class _Extractor:
         """``invoice.lines.all()``, ``order.positions``: (ref of the object, relation name) when a
         loop goes over one object's related records; None for a query over a whole table."""
         chain = iterable
+        # list(lines), sorted(lines), groupby(lines, key=...): the same records
+        while isinstance(chain, ast.Call) and chain.args and not (
+                isinstance(chain.func, ast.Attribute) and chain.func.attr in ("all", "filter", "exclude", "order_by")):
+            chain = chain.args[0]
+        if isinstance(chain, ast.Name):
+            return self.owner_vars.get((ctx.scope, chain.id))
         while isinstance(chain, ast.Call) and isinstance(chain.func, ast.Attribute) and \
                 chain.func.attr in ("all", "filter", "exclude", "order_by", "select_related", "prefetch_related"):
             chain = chain.func.value
@@ -1121,11 +1132,18 @@ class _Extractor:
         return None
 
     def assign(self, target, refs, value, ctx: _Ctx, stmt, tags, desc: str = "assigned to") -> None:
+        if isinstance(target, ast.Name):
+            # all_lines = list(self.invoice.lines.all()): a later loop over it goes over them.
+            owner = self._related_records(value, ctx) if value is not None and desc == "assigned to" else None
+            if owner is not None:
+                self.owner_vars[(ctx.scope, target.id)] = owner
+            else:
+                self.owner_vars.pop((ctx.scope, target.id), None)
         if isinstance(target, (ast.Tuple, ast.List)):
             values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) else None
             whole = refs
             if values is None and refs and desc == "element of":
-                whole = self.temp(target, refs, "element of", "each")
+                whole = self.temp(target, refs, "element of", self.element_op)
             star = next((i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)), None)
             pair = value is not None and _returns_pair(value)  # obj, created = X.objects.get_or_create()
             for i, elt in enumerate(target.elts):
@@ -1188,7 +1206,7 @@ class _Extractor:
         if tref is None:
             return
         label = _short(target)
-        self.flow_all(refs, tref, f"{desc} {label}", stmt.lineno, "each" if desc == "element of" else None)
+        self.flow_all(refs, tref, f"{desc} {label}", stmt.lineno, self.element_op if desc == "element of" else None)
         if isinstance(target, ast.Attribute) and tref[0] == "a":
             # Storing into an object of unknown type makes the object carry it.
             self.edge(tref, tref[1], f"stored in {label}", stmt.lineno, f"store:{target.attr}")

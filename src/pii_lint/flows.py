@@ -53,7 +53,7 @@ class Entries:
             self.stack.append(put_keys(op))  # keys as their repr: 'email', 0
         elif op in ("list", "gather"):
             self.stack.append(ANY_KEY)  # rows.append(row), d[key] = v: in the container, under some key
-        elif op == "each":
+        elif op in ("each", "each:owned"):
             if self.stack:
                 self.stack.pop()  # for row in rows: each element comes out
             return None
@@ -311,7 +311,7 @@ class FlowIndex:
             return _matched(need, put_keys(op))
         if op in ("list", "gather"):
             return _matched(need, ANY_KEY)
-        if op == "each":
+        if op in ("each", "each:owned"):
             return (need + (ANY_KEY,))[-MAX_KEYS:]
         if op.startswith("read:"):
             key = ANY_KEY if op == "read:?" else CALLER_KEY if op == "read:param" else op[5:]
