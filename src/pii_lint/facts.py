@@ -176,6 +176,7 @@ class ModuleFacts:
     # call id -> (ref of the object, relation) when the innermost loop around the call iterates
     # one object's related records: `for line in invoice.lines.all()`
     loop_owners: dict = field(default_factory=dict)
+    owned_iters: dict = field(default_factory=dict)  # iterable ref -> (object ref, relation), as above
     constants: dict[str, str] = field(default_factory=dict)  # module-level NAME = "string"
     urls: dict[str, str] = field(default_factory=dict)  # temp id -> a URL literal ("https://..."), a value of its own
     noqa: dict[int, tuple] = field(default_factory=dict)  # line -> (codes or None, reason, misspelt codes)
@@ -767,6 +768,8 @@ class _Extractor:
         heads = self.loop_head(node.body, _stored_names([node.target]))
         owner = self._related_records(node.iter, ctx)
         self.element_op = "each:owned" if owner is not None else "each"  # one person's records, or many
+        for r in refs if owner is not None else ():
+            self.f.owned_iters[r] = owner  # the graph decides whether the object is a person
         self.loop_target(node.target, node.iter, refs, ctx, node)
         self.element_op = "each"
         tref = self.target_ref(node.target, ctx)
@@ -851,8 +854,9 @@ class _Extractor:
         return before
 
     def _related_records(self, iterable, ctx: _Ctx):
-        """``invoice.lines.all()``, ``order.positions``: (ref of the object, relation name) when a
-        loop goes over one object's related records; None for a query over a whole table."""
+        """``invoice.lines.all()``: (ref of the object, relation name) when a loop goes over one
+        object's related records, asked of its related manager; None for a query over a whole
+        table or anything else."""
         chain = iterable
         # list(lines), sorted(lines), groupby(lines, key=...): the same records
         while isinstance(chain, ast.Call) and chain.args and not (
@@ -860,10 +864,11 @@ class _Extractor:
             chain = chain.args[0]
         if isinstance(chain, ast.Name):
             return self.owner_vars.get((ctx.scope, chain.id))
+        queried = False  # a related manager asked for its records: invoice.lines.all(), not self.rows
         while isinstance(chain, ast.Call) and isinstance(chain.func, ast.Attribute) and \
                 chain.func.attr in ("all", "filter", "exclude", "order_by", "select_related", "prefetch_related"):
-            chain = chain.func.value
-        if not isinstance(chain, ast.Attribute) or chain.attr == "objects":
+            chain, queried = chain.func.value, True
+        if not queried or not isinstance(chain, ast.Attribute) or chain.attr == "objects":
             return None
         root = chain.value
         if not isinstance(root, (ast.Name, ast.Attribute)) or _dotted(root) is None:

@@ -369,6 +369,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 self._function_values[d].add(s[2:])  # GETTERS = {"email": get_email}: a function held as a value
             if s.startswith("q|") or d.startswith("q|"):
                 continue  # a definition or an external name is not a value
+            if op == "each:owned" and not self._person_owned(mod.owned_iters.get(src)):
+                op = "each"  # for order in event.orders.all(): an event's orders are many people's
             if op and op.startswith("store:") and s.startswith("f|"):
                 continue  # an object of a known class keeps its fields apart: customer.email is not customer
             if d.startswith("f|") and self._relation_field(d):
@@ -921,6 +923,11 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         (``for line in invoice.lines.all()``): what it gathers or writes is that person's,
         not many people's records."""
         owner = self._call_module[call.id].loop_owners.get(call.id) if call.loop == 1 else None
+        return self._person_owned(owner)
+
+    def _person_owned(self, owner) -> bool:
+        """``(ref of invoice, "lines")``: the object is a record of a person's and the name one of
+        its relations, so its related records are that person's."""
         if owner is None:
             return False
         cls = self.type_of(self.resolve(owner[0]))
