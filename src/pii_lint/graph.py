@@ -317,13 +317,6 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             self.add_edge(value, node, INTRA, f"stored in {display}", (mod.path, line))
             self.sinks.append(SinkInfo(node, call, mod, kind, display, []))
 
-    def _field_kind(self, cls: str, attr: str) -> str:
-        for c in self.mro(cls):
-            fact = self.p.classes.get(c)
-            if fact is not None and attr in fact.fields:
-                return fact.fields[attr].kind
-        return ""
-
     def _attribute_sources(self) -> None:
         """``x.email`` on a value of unknown class is personal by its name, where it is read."""
         for node, attr, category in self._inferred_attrs:
@@ -918,25 +911,6 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if node in self.g:
             self.sinks.append(SinkInfo(node, call, mod, "log", qual, []))
 
-    def one_owners_records(self, call: CallFact) -> bool:
-        """The only loop around ``call`` goes over one person's related records
-        (``for line in invoice.lines.all()``): what it gathers or writes is that person's,
-        not many people's records."""
-        owner = self._call_module[call.id].loop_owners.get(call.id) if call.loop == 1 else None
-        return self._person_owned(owner)
-
-    def _person_owned(self, owner) -> bool:
-        """``(ref of invoice, "lines")``: the object is a record of a person's and the name one of
-        its relations, so its related records are that person's."""
-        if owner is None:
-            return False
-        cls = self.type_of(self.resolve(owner[0]))
-        if cls not in self.p.classes or not self._is_record_class(cls):
-            return False
-        relation = next((f for c in self.mro(cls) if c in self.p.classes
-                         for f in [self.p.classes[c].fields.get(owner[1])] if f is not None), None)
-        return self.reverse_relation(cls, owner[1]) is not None or (relation is not None and relation.relation)
-
     def _provider_response(self, call: CallFact, mod: ModuleFacts, result: str) -> None:
         """``intent = stripe.PaymentIntent.retrieve(id)``: the provider's record of the payment
         and its payer, a whole payload (an entry read from it is personal only by its name)."""
@@ -957,20 +931,6 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             if base not in self.p.classes and self.pack.sinks_for(f"{base}.{fn.name}"):
                 return f"{base}.{fn.name}"
         return None
-
-    def _relation_field(self, node: str) -> bool:
-        cls, name = node[2:].rsplit("|", 1)
-        fact = self.p.classes.get(cls)
-        fld = fact.fields.get(name) if fact is not None else None
-        return fld is not None and fld.relation and fld.is_field_call
-
-    def _relation_columns(self, call: CallFact) -> set[str]:
-        """Keywords of an ORM write that name a relation of its model: they store a key."""
-        cls = self.call_type(call.id)
-        if cls not in self.p.classes:
-            return set()
-        return {fld.name for c in self.mro(cls) if c in self.p.classes
-                for fld in self.p.classes[c].fields.values() if fld.relation}
 
     def _note_stored_fields(self, call: CallFact, mod: ModuleFacts, qual: str) -> None:
         """``OrderEvent.objects.create(parameters={"email": ...})``: what each keyword stores in

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from .config import RETENTION
 from .errors import ConfigError
-from .facts import ClassFact, ModuleFacts
+from .facts import CallFact, ClassFact, ModuleFacts
 from .idioms import FLAG_FIELDS, ORM_BASES, FREE_TEXT_CATEGORIES, DJANGO_USER, USER_BASES
 
 
@@ -360,3 +360,46 @@ class ModelSemantics:
         except ConfigError as exc:  # reported as PII901 at the tag; the rest is analysed
             self.bad_tags.append((mod.path, line, f"the tag names an {exc}; the tag is ignored"))
             return None
+
+    # -- relations and loops over them (used while the graph is built) ---------------
+    def _field_kind(self, cls: str, attr: str) -> str:
+        """The field class of ``cls.attr`` ("CharField"), inherited ones too; "" when unknown."""
+        for c in self.mro(cls):
+            fact = self.p.classes.get(c)
+            if fact is not None and attr in fact.fields:
+                return fact.fields[attr].kind
+        return ""
+
+    def one_owners_records(self, call: CallFact) -> bool:
+        """The only loop around ``call`` goes over one person's related records
+        (``for line in invoice.lines.all()``): what it gathers or writes is that person's,
+        not many people's records."""
+        owner = self._call_module[call.id].loop_owners.get(call.id) if call.loop == 1 else None
+        return self._person_owned(owner)
+
+    def _person_owned(self, owner) -> bool:
+        """``(ref of invoice, "lines")``: the object is a record of a person's and the name one of
+        its relations, so its related records are that person's."""
+        if owner is None:
+            return False
+        cls = self.type_of(self.resolve(owner[0]))
+        if cls not in self.p.classes or not self._is_record_class(cls):
+            return False
+        relation = next((f for c in self.mro(cls) if c in self.p.classes
+                         for f in [self.p.classes[c].fields.get(owner[1])] if f is not None), None)
+        return self.reverse_relation(cls, owner[1]) is not None or (relation is not None and relation.relation)
+
+    def _relation_field(self, node: str) -> bool:
+        """Whether the field node ``f|cls|name`` is a relation (it keeps a key, not a copy)."""
+        cls, name = node[2:].rsplit("|", 1)
+        fact = self.p.classes.get(cls)
+        fld = fact.fields.get(name) if fact is not None else None
+        return fld is not None and fld.relation and fld.is_field_call
+
+    def _relation_columns(self, call: CallFact) -> set[str]:
+        """Keywords of an ORM write that name a relation of its model: they store a key."""
+        cls = self.call_type(call.id)
+        if cls not in self.p.classes:
+            return set()
+        return {fld.name for c in self.mro(cls) if c in self.p.classes
+                for fld in self.p.classes[c].fields.values() if fld.relation}
