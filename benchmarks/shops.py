@@ -137,13 +137,17 @@ def prepare_shuup(work: Path, downloads: Path) -> Path:
         wheel = _find(downloads, "shuup-3.1.0-*.whl")
     if wheel is None:
         raise RuntimeError(f"no shuup 3.1.0 wheel in {downloads}")
-    root = work / "shuup" / "shuup-3.1.0"
+    return _mark_root(_unpack_wheel(wheel, work / "shuup" / "shuup-3.1.0"))
+
+
+def _unpack_wheel(wheel: Path, root: Path) -> Path:
+    """A wheel's files under a fresh ``root`` (a wheel holds the package's source)."""
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
     with zipfile.ZipFile(wheel) as zf:
         zf.extractall(root)
-    return _mark_root(root)
+    return root
 
 
 def prepare_more(name: str, work: Path, downloads: Path) -> Path:
@@ -156,13 +160,7 @@ def prepare_more(name: str, work: Path, downloads: Path) -> Path:
         archive = _find(downloads, pattern)
     if archive is None:
         raise RuntimeError(f"no {requirement} wheel in {downloads}")
-    root = work / name / requirement.replace("==", "-")
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
-    with zipfile.ZipFile(archive) as zf:
-        zf.extractall(root)
-    return _mark_root(root)
+    return _mark_root(_unpack_wheel(archive, work / name / requirement.replace("==", "-")))
 
 
 def prepare(name: str, work: Path, downloads: Path) -> Path:

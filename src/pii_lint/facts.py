@@ -588,17 +588,11 @@ class _Extractor:
                 for t in stmt.targets:
                     if isinstance(t, ast.Name):
                         self.f.constants[t.id] = stmt.value.value
-        self._relay_hosts(tree)
-
-    def _relay_hosts(self, tree) -> None:
-        """``EMAIL_HOST = "smtp.sendgrid.net"``, ``app.config["MAIL_SERVER"] = ...`` at module
-        level: the SMTP relay mail leaves through (``smtplib.SMTP(host)`` is seen in e_Call)."""
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                for t in node.targets:
+                    # EMAIL_HOST = "smtp.sendgrid.net", app.config["MAIL_SERVER"] = ...: the SMTP
+                    # relay mail leaves through (smtplib.SMTP(host) is seen in e_Call).
                     name = t.id if isinstance(t, ast.Name) else _literal(t.slice) if isinstance(t, ast.Subscript) else None
                     if isinstance(name, str) and RELAY_SETTING.match(name):
-                        self.f.relay_hosts.append((node.lineno, node.value.col_offset + 1, node.value.value))
+                        self.f.relay_hosts.append((stmt.lineno, stmt.value.col_offset + 1, stmt.value.value))
 
     def own_nodes(self, body):
         """``_own_nodes`` of a function's body, walked once for the locals and the versioning."""

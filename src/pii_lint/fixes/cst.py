@@ -90,12 +90,7 @@ def edits(path: str, old: str, new: str) -> tuple[Edit, ...]:
     # The common head and tail first: among identical lines (three equal log calls) the
     # matcher may otherwise pair the edited one with its neighbour, and two fixes of
     # neighbouring lines would then share an edit.
-    head = 0
-    while head < min(len(a), len(b)) and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
+    head, tail = _common_ends(a, b)
     matcher = difflib.SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
     out = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -104,17 +99,23 @@ def edits(path: str, old: str, new: str) -> tuple[Edit, ...]:
             continue
         before, after = "".join(a[i1:i2]), "".join(b[j1:j2])
         start, end = starts[i1], starts[i2]
-        p = 0
-        while p < min(len(before), len(after)) and before[p] == after[p]:
-            p += 1
-        s = 0
-        while s < min(len(before), len(after)) - p and before[-1 - s] == after[-1 - s]:
-            s += 1
+        p, s = _common_ends(before, after)
         start, end = start + p, end - s
         content = after[p:len(after) - s]
         (l1, c1), (l2, c2) = _line_col(old, starts, start), _line_col(old, starts, end)
         out.append(Edit(path, l1, c1, l2, c2, content))
     return tuple(out)
+
+
+def _common_ends(a, b) -> tuple[int, int]:
+    """How many items two sequences share at their start, then at their end (not overlapping)."""
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
 
 
 def _line_col(text: str, starts: list[int], offset: int) -> tuple[int, int]:
