@@ -167,7 +167,7 @@ class ModuleFacts:
     # "put:'k'" / "read:'k'" (dict entries), "each" (an element of; "each:owned" of one person's records), "collect", "list".
     edges: list = field(default_factory=list)
     calls: list[CallFact] = field(default_factory=list)
-    types: list = field(default_factory=list)  # (ref, ("ref", r) | ("call", id) | ("ann", r))
+    types: list = field(default_factory=list)  # (ref, ("ref", r) | ("call", id) | ("ann", r) | ("phi", refs))
     sources: list[SourceFact] = field(default_factory=list)
     source_edges: list = field(default_factory=list)  # (source id, dst ref)
     blanks: list = field(default_factory=list)  # (base ref, attr, line): personal field set empty
@@ -549,8 +549,11 @@ class _Extractor:
                 continue
             k = self.vcount[name] = self.vcount.get(name, 0) + 1
             target = ("n", self.vscope, f"{name}#{k}")
-            for v in sorted(versions):
-                self.edge(("n", self.vscope, f"{name}#{v}" if v else name), target, "", 0)
+            joined = tuple(("n", self.vscope, f"{name}#{v}" if v else name) for v in sorted(versions))
+            for ref in joined:
+                self.edge(ref, target, "", 0)
+            # ws = A() if write_only else B(): the class of the value is one of theirs.
+            self.f.types.append((target, ("phi", joined)))
             merged[name] = k
         self.vers = merged
 
@@ -1347,6 +1350,10 @@ class _Extractor:
         return self.temp(node, refs, "formatted into an f-string", "str")
 
     def e_BinOp(self, node, ctx):
+        if isinstance(node.op, ast.Sub) and _is_set_expr(node.left):
+            # set(params) - set(response.result): what is left of the left set, nothing of the right.
+            self.expr(node.right, ctx)
+            return self.temp(node, self.expr(node.left, ctx), "set difference", None)
         refs = self.expr(node.left, ctx) + self.expr(node.right, ctx)
         desc, op = ("formatted into a string", "str") if isinstance(node.op, ast.Mod) else \
             ("combined into an expression", "arith")
@@ -1760,3 +1767,10 @@ def _short(node) -> str:
         text = repr(node.value)
         return text if len(text) <= 20 else text[:17] + "..."
     return type(node).__name__.lower()
+
+
+def _is_set_expr(node: ast.expr) -> bool:
+    """A set display, set comprehension or ``set(...)``/``frozenset(...)`` call."""
+    if isinstance(node, (ast.Set, ast.SetComp)):
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("set", "frozenset")

@@ -425,6 +425,8 @@ class FlowIndex:
                 continue
             op = data.get("op") or ""
             if whole_payload and not entries.stack and op.startswith(("read:", "attr:")):
+                if _entry_name(op) in self.pack.info.payload_envelopes:
+                    continue  # response.result, event["data"]["object"]: the record itself, wrapped
                 return False  # request.POST["new_status"]: one entry, personal only if its name says so
             if named and node.startswith("a|") and _holder(node) in SETTINGS_HOLDERS:
                 return False  # event.settings.contact_mail = ...: the shop's configuration now
@@ -542,3 +544,12 @@ class FlowIndex:
                 continue
             return False
         return True
+
+
+def _entry_name(op: str) -> str | None:
+    """The name an ``attr:`` or ``read:'...'`` step reads, or None for other steps."""
+    if op.startswith("attr:"):
+        return op[len("attr:"):]
+    if op.startswith("read:'") and op.endswith("'"):
+        return op[len("read:'"):-1]
+    return None

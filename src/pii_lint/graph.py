@@ -439,10 +439,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                         src = self.resolve(r)
                         if not src.startswith("q|"):
                             self.add_edge(src, result, INTRA, _cleaned(sanitizer.kind, call.display), at, idx)
-            overridden = self._overridden_library_sink(target)
-            if overridden is not None:
-                # pretix's SafeWorksheet.append: an override still does what the library's does.
-                self._sink(call, mod, overridden, [s for s in self.pack.sinks_for(overridden) if _holds(s.when, call)])
+            self._library_effects(call, mod, [target], result)
             return
         if kind == "class":
             self._construct(call, mod, target)
@@ -455,6 +452,14 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             if held:
                 for scope in held:
                     self._bind(call, mod, scope, receiver_bound=False)
+                return
+        if kind == "unknown" and call.func is not None and call.func[0] == "a":
+            # ws.append(row) where ws is a SafeWorksheet or a SafeWriteOnlyWorksheet: both run.
+            methods = self._union_methods(call)
+            if methods:
+                for scope in methods:
+                    self._bind(call, mod, scope, receiver_bound=True)
+                self._library_effects(call, mod, methods, result)
                 return
         if kind in ("ext", "unknown") and call.func is not None and call.func[0] == "a":
             # report.get_data() where the base class leaves get_data to its subclasses.
@@ -921,16 +926,39 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         }
         self.add_edge(node, result, INTRA, "returned by the provider", None)
 
-    def _overridden_library_sink(self, method: str) -> str | None:
-        """``pkg.SafeWorksheet.append`` overriding a library method the pack declares a sink
-        (``openpyxl...Worksheet.append``): that library method's name."""
+    def _library_effects(self, call: CallFact, mod: ModuleFacts, methods: list[str], result: str) -> None:
+        """pretix's SafeWorksheet.append, its PayPal client's execute: a project method that
+        overrides a library method still does what the library's does (one sink per call)."""
+        for method in methods:
+            for overridden in self._overridden_library_methods(method):
+                if self.infer and self.pack.is_provider_response(overridden):
+                    self._provider_response(call, mod, result)
+                sinks = [s for s in self.pack.sinks_for(overridden) if _holds(s.when, call)]
+                if sinks:
+                    self._sink(call, mod, overridden, sinks)
+                    return
+
+    def _union_methods(self, call: CallFact) -> list[str]:
+        """The project methods a call on a value of one of several classes may run, when each
+        of those classes has one."""
+        classes = self.union_types(self.resolve(call.func[1]))
+        if len(classes) < 2:
+            return []
+        methods = []
+        for cls in classes:
+            method = next((f"{c}.{call.func[2]}" for c in self.mro(cls) if f"{c}.{call.func[2]}" in self.p.functions), None)
+            if method is None:
+                return []
+            methods.append(method)
+        return sorted(set(methods))
+
+    def _overridden_library_methods(self, method: str) -> list[str]:
+        """``pkg.SafeWorksheet.append`` overriding ``openpyxl...Worksheet.append``: the library
+        methods of that name in the class's bases, nearest first."""
         fn = self.p.functions.get(method)
         if fn is None or not fn.class_qual or fn.kind != "method":
-            return None
-        for base in self.mro(fn.class_qual):
-            if base not in self.p.classes and self.pack.sinks_for(f"{base}.{fn.name}"):
-                return f"{base}.{fn.name}"
-        return None
+            return []
+        return [f"{base}.{fn.name}" for base in self.mro(fn.class_qual) if base not in self.p.classes]
 
     def _note_stored_fields(self, call: CallFact, mod: ModuleFacts, qual: str) -> None:
         """``OrderEvent.objects.create(parameters={"email": ...})``: what each keyword stores in

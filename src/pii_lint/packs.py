@@ -77,6 +77,7 @@ class PackInfo(_Strict):
     method_params: dict[str, list[str]] = {}  # library method -> the classes of its parameters (after self)
     request_globals: dict[str, str] = {}  # framework proxy (flask.request) -> what it stands for (request)
     provider_responses: list[str] = []  # globs: SDK calls whose result is the provider's record of the customer
+    payload_envelopes: list[str] = []  # entry names under which a payload holds the whole record (result, data)
 
 
 class Category(_Strict):

@@ -301,6 +301,9 @@ class ValueTypes:
 
     def _type_from(self, texpr) -> str | None:
         kind, ref = texpr
+        if kind == "phi":
+            joined = self._joined_types(ref)
+            return joined[0] if joined is not None and len(joined) == 1 else None
         if kind == "ann":
             target = self.resolve(ref)
             return target[2:] if target.startswith("q|") else None
@@ -312,6 +315,40 @@ class ValueTypes:
             # client = stripe; return stripe: a library module (or class) handed over as a value.
             return target[2:]
         return self.type_of(target)
+
+    def _joined_types(self, refs) -> list[str] | None:
+        """The classes of the values joined where control flow meets, when each is known."""
+        types = {self.type_of(self.resolve(ref)) for ref in refs}
+        return None if None in types else sorted(types)
+
+    def union_types(self, node: str, depth: int = 0) -> list[str]:
+        """``ws = SafeWriteOnlyWorksheet(...)`` on one branch, ``SafeWorksheet(...)`` on the other:
+        every class the value may have (one or none when ``type_of`` knows or nothing does)."""
+        t = self.type_of(node)
+        if t is not None:
+            return [t]
+        if node.startswith("c|"):
+            call = self._calls_by_id.get(node[2:])
+            target = self.resolve(call.func) if call is not None and call.func is not None else ""
+            if target.startswith("q|") and target[2:] in self.p.functions:
+                node = f"r|{target[2:]}"  # a function returning either class
+        seen = {node}
+        for _ in range(4):  # a phi of a returned phi: a few hops at most
+            texprs = self._type_facts.get(node, ())
+            hop = next((t for t in texprs if t[0] == "ref"), None)
+            phi = next((t for t in texprs if t[0] == "phi"), None)
+            if phi is not None:
+                return self._joined_types(phi[1]) or []
+            if hop is None:
+                return []
+            ref = hop[1]
+            if ref[0] == "c":
+                return self.union_types(f"c|{ref[1]}", depth + 1) if depth < 4 else []
+            node = self.resolve(ref)
+            if node in seen:
+                return []
+            seen.add(node)
+        return []
 
     def call_type(self, call_id: str) -> str | None:
         node = f"c|{call_id}"
