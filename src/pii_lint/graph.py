@@ -130,6 +130,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._subclasses: dict[str, list[str]] | None = None
         self._reverse: dict[tuple[str, str], str] | None = None
         self._override_cache: dict[str, list[str]] = {}  # method -> overriding methods of subclasses
+        self._library_inits: dict[str, list] | None = None  # __init__ scope -> its super().__init__ calls
         self._classes_by_snake: dict[str, list[str]] | None = None
         self._duck: tuple[dict, dict] | None = None  # (parameter node -> attrs used, attr -> classes)
         self.opaque_calls: set[str] = set()  # results of calls whose callee is not known
@@ -818,6 +819,37 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if init is not None:
             # Arguments go to __init__'s parameters; `self` is the new object.
             self._bind(call, mod, init, receiver_bound=True, returns=False)
+            kept = self._kept_by_library_base(init)
+            if kept:
+                # FontFallbackParagraph(name, style) whose __init__ hands text to reportlab's
+                # Paragraph: the library object keeps what it was given, as it does unsubclassed.
+                bound, _ = bind_arguments(self.p.functions[init], call, receiver_bound=True)
+                for param in sorted(kept & set(bound)):
+                    for r in bound[param]:
+                        self.add_edge(self.resolve(r), result, INTRA, f"kept by {short}()", at)
+
+    def _kept_by_library_base(self, init: str) -> set[str]:
+        """Parameters of a project ``__init__`` passed as they are to ``super().__init__`` of a
+        library base class (one no project class between defines ``__init__``)."""
+        if self._library_inits is None:
+            self._library_inits = defaultdict(list)
+            for c in self._calls_by_id.values():
+                if c.func is not None and c.func[0] == "a" and c.func[2] == "__init__" and c.display.startswith("super()"):
+                    self._library_inits[c.scope].append(c)
+        fn = self.p.functions.get(init)
+        if fn is None or not fn.params or not self._library_inits.get(init):
+            return set()
+        kept = set()
+        for c in self._library_inits[init]:
+            if self.callee(c)[0] == "project":
+                continue
+            for _, refs in c.args:
+                for r in refs:
+                    node = self.resolve(r)
+                    name = node.rsplit("|", 1)[-1]
+                    if node == f"v|{init}|{name}" and name in fn.params[1:]:
+                        kept.add(name)
+        return kept
 
     def _is_cookie_jar(self, ref) -> bool:
         """``response.cookies``, a ``SimpleCookie``, or Flask's ``session`` (a signed cookie
