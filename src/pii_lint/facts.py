@@ -630,6 +630,8 @@ class _Extractor:
     # -- statements -----------------------------------------------------------
     def block(self, body, ctx: _Ctx) -> None:
         guards = ctx.guards
+        first_call = len(self.f.calls)
+        loop = ctx.loop
         for stmt in body:
             if guards is not ctx.guards:
                 ctx = ctx.inner(guards=guards)
@@ -637,6 +639,13 @@ class _Extractor:
             # `if not consent: return` guards everything after it in the block.
             if isinstance(stmt, ast.If) and _exits(stmt.body) and not stmt.orelse:
                 guards = guards + _test_polarity(stmt.test)[1]
+        if loop and body and isinstance(body[-1], (ast.Return, ast.Break)):
+            # for provider in providers: if provider.id == wanted: ...; save(data); return: the
+            # calls on the way out of the loop run once, not once per element.
+            once = 0 if isinstance(body[-1], ast.Return) else loop - 1
+            for call in self.f.calls[first_call:]:
+                if call.loop == loop:
+                    call.loop = once
 
     def stmt(self, node, ctx: _Ctx) -> None:
         method = getattr(self, "s_" + type(node).__name__, None)
@@ -1501,6 +1510,10 @@ class _Extractor:
         refs = self.expr(node.value, ctx)
         if ctx.func is not None:
             self.flow_all(refs, ("r", ctx.func), "yielded", node.lineno)
+            if len(refs) == 1 and isinstance(node, ast.Yield) and isinstance(node.value, (ast.Call, ast.Name, ast.Attribute)):
+                # for exporter in init_exporters(): the class of what the generator yields, as a
+                # loop over a queryset is of its model.
+                self.f.types.append((("r", ctx.func), ("ref", refs[0])))
         return []
 
     e_YieldFrom = e_Yield

@@ -60,6 +60,7 @@ def _param_names(fn: FunctionFact) -> set[str]:
 
 # A duck-typed parameter: its rarest attribute is defined by at most this many classes.
 DUCK_MAX_PROVIDERS = 3
+FILE_FIELDS = frozenset({"FileField", "ImageField"})  # a model's file: read on a record, a FieldFile
 BUILTIN_ATTRS = frozenset(a for t in (dict, list, str, bytes, set, object) for a in dir(t))
 
 
@@ -176,6 +177,8 @@ class ValueTypes:
             _, cls, attr = node.split("|", 2)
             for c in self.mro(cls):
                 fact = self.p.classes.get(c)
+                if fact and attr in fact.fields and fact.fields[attr].kind in FILE_FIELDS:
+                    return "django.db.models.fields.files.FieldFile"  # cached.file.save(name, content)
                 if fact and attr in fact.fields and fact.fields[attr].type_ref is not None:
                     fld = fact.fields[attr]
                     if fld.relation:
