@@ -1489,6 +1489,10 @@ class _Extractor:
         return self._comprehension(node, ctx, [node.elt], "collected in a generator")
 
     def e_DictComp(self, node, ctx):
+        copied = _filtered_copy(node)
+        if copied is not None:
+            # {k: v for k, v in d.items() if k in keys}: d's entries under their own keys.
+            return self.temp(node, self.expr(copied, ctx), "copied entries of a dict", None)
         return self._comprehension(node, ctx, [node.key, node.value], "collected in a dict")
 
     def e_Lambda(self, node, ctx):
@@ -1787,3 +1791,19 @@ def _is_set_expr(node: ast.expr) -> bool:
     if isinstance(node, (ast.Set, ast.SetComp)):
         return True
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("set", "frozenset")
+
+
+def _filtered_copy(node: ast.DictComp) -> ast.expr | None:
+    """The dict of ``{k: v for k, v in d.items() if ...}``: a copy of some of d's entries."""
+    if len(node.generators) != 1:
+        return None
+    gen = node.generators[0]
+    target, it = gen.target, gen.iter
+    if not (isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(e, ast.Name) for e in target.elts)):
+        return None
+    if not (isinstance(it, ast.Call) and not it.args and isinstance(it.func, ast.Attribute) and it.func.attr == "items"):
+        return None
+    key, value = (e.id for e in target.elts)
+    if isinstance(node.key, ast.Name) and node.key.id == key and isinstance(node.value, ast.Name) and node.value.id == value:
+        return it.func.value
+    return None

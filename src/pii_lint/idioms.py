@@ -80,7 +80,7 @@ MUTATORS = frozenset({"append", "extend", "insert", "add", "appendleft", "extend
 MERGERS = frozenset({"update", "extend", "extendleft"})
 # Calls that give back the same items in another container.
 CONTAINERS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed", "copy", "deepcopy", "copy.copy",
-                        "copy.deepcopy", "iter", "next", "enumerate", "zip"})
+                        "copy.deepcopy", "iter", "next", "enumerate", "zip", "items", "values"})  # d.values(): its entries
 # Attributes that hold an object's fields spelled out: a serializer's `.data`.
 SERIALISED_ATTRS = frozenset({"data", "validated_data", "initial_data", "cleaned_data"})
 # Logger methods that return a logger carrying extra context.
