@@ -91,6 +91,8 @@ class ClassFact:
     meta_abstract: bool = False
     meta_unstored: bool = False  # Meta.managed = False or Meta.proxy = True: no table of its own
     model_ref: Ref | None = None  # `model = X` / `queryset = X.objects...` of a view (or its Meta)
+    meta_fields: tuple[str, ...] | None = None  # Meta.fields of a form or serializer (None: all)
+    meta_exclude: tuple[str, ...] = ()  # Meta.exclude
 
 
 @dataclass(slots=True)
@@ -1035,6 +1037,10 @@ class _Extractor:
                     if ("managed" in names and _literal(sub.value) is False) or \
                             ("proxy" in names and _literal(sub.value) is True):
                         cls.meta_unstored = True
+                    if "fields" in names and _string_list(sub.value):
+                        cls.meta_fields = _string_list(sub.value)
+                    if "exclude" in names:
+                        cls.meta_exclude = _string_list(sub.value)
                     if "model" in names and cls.model_ref is None:
                         # DRF serializers, graphene/saleor mutations, forms: `class Meta: model = X`.
                         cls.model_ref = self.callee_ref(_chain_root(sub.value), inner)

@@ -913,6 +913,32 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self.sinks.append(SinkInfo(node, call, mod, kind, qual, list(sinks)))
         if kind == "storage":
             self._note_stored_fields(call, mod, qual)
+            self._posted_credentials(call, mod, node)
+
+    def _posted_credentials(self, call: CallFact, mod: ModuleFacts, node: str) -> None:
+        """``credit_card_form.save()`` of a ModelForm: the credential columns of its model that the
+        form includes (a card number, a password) are written as they were posted."""
+        form = self.type_of(self.resolve(call.receiver)) if call.receiver is not None else None
+        if form not in self.p.classes:
+            return
+        meta = next((self.p.classes[c] for c in self.mro(form) if c in self.p.classes and self.p.classes[c].model_ref), None)
+        model = self.model_class(meta.model_ref) if meta is not None else None
+        if model not in self.p.classes:
+            return
+        creds = self.pack.info.credentials
+        short = form.rsplit(".", 1)[-1]
+        for c in self.mro(model):
+            fact = self.p.classes.get(c)
+            for name in sorted(fact.fields) if fact is not None else ():
+                cats, inferred = self.field_categories.get((c, name), ((), False))
+                cats = tuple(cat for cat in cats if self.pack.is_under(cat, creds))
+                if not cats or name in meta.meta_exclude or (meta.meta_fields is not None and name not in meta.meta_fields):
+                    continue
+                src = f"src|{call.id}|{name}"
+                self.sources[src] = {"categories": cats, "label": f"{short}'s {name}", "inferred": inferred,
+                                     "path": mod.path, "line": call.line, "col": call.col, "how": "name" if inferred else "tag",
+                                     "column": f"{c}.{name}"}
+                self.add_edge(src, node, INTRA, f"posted into {short} and saved as {c.rsplit('.', 1)[-1]}.{name}", (mod.path, call.line))
 
     def _attribute_store(self, call: CallFact, mod: ModuleFacts) -> None:
         """``scope.user = {...}`` on a Sentry scope, ``record.email = ...`` on a log record: an

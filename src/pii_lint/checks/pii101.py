@@ -11,8 +11,8 @@ CODE = "PII101"
 def check(ctx):
     forbidden = ctx.pack.info.forbidden
     for node, info in sorted(ctx.sources.items()):
-        if info["how"] == "record" or (info["inferred"] and "class" not in info):
-            continue  # records repeat their fields; a local's name alone is too weak
+        if info["how"] == "record" or (info["inferred"] and "class" not in info) or info.get("column"):
+            continue  # records and posted columns repeat their fields; a local's name alone is too weak
         bad = [c for c in info["categories"] if ctx.pack.is_under(c, forbidden)]
         if bad:
             how = " (inferred from the name)" if info["inferred"] else ""
