@@ -133,6 +133,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._library_inits: dict[str, list] | None = None  # __init__ scope -> its super().__init__ calls
         self._classes_by_snake: dict[str, list[str]] | None = None
         self._duck: tuple[dict, dict] | None = None  # (parameter node -> attrs used, attr -> classes)
+        self._managers: dict[str, set] | None = None  # manager class name -> models declaring one
         self.opaque_calls: set[str] = set()  # results of calls whose callee is not known
         self._user_model: str | None = None
         self.repr_cache: dict[str, tuple | None] = {}  # class -> categories its str()/repr() shows

@@ -415,6 +415,20 @@ class ValueTypes:
                 return self._first_arg_class(call)
         return None
 
+    def managed_model(self, manager: str) -> str | None:
+        """The model whose ``objects = OrderManager()`` names the project manager class
+        ``manager`` (or one of its subclasses), when it is one model."""
+        if self._managers is None:
+            self._managers = defaultdict(set)
+            for cls in self.p.classes.values():
+                for fld in cls.fields.values():
+                    if fld.manager and fld.kind:
+                        self._managers[fld.kind].add(cls.qual)
+        if manager not in self.p.classes:
+            return None
+        models = {m for sub in self.subclasses(manager) for m in self._managers.get(sub.rsplit(".", 1)[-1], ())}
+        return models.pop() if len(models) == 1 else None
+
     def _manager_owner(self, node: str) -> str | None:
         """The model whose records ``Model.objects`` (a manager the class declares) queries."""
         _, cls, attr = node.split("|", 2)
@@ -440,6 +454,10 @@ class ValueTypes:
             return ("unknown", call.display)
         if func[0] == "n" and func[1] == "":
             return ("ext", func[2])
+        if func[0] == "f" and func[2] == "model":
+            model = self.managed_model(func[1])
+            if model is not None:
+                return ("class", model)  # self.model(...) in a custom manager builds its model's record
         target = self.resolve(func)
         if target in self._imported:  # make_password(...) calls the function, not a value
             target = f"q|{self._imported[target][0]}"
