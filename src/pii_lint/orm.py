@@ -227,6 +227,12 @@ class ModelSemantics:
             "path": mod.path, "line": fld.line, "col": fld.col, "how": "name", "class": owner,
         }
 
+    def _form_model(self, cls: str) -> str | None:
+        """The ORM model a form or serializer class fills in (``class Meta: model = X``)."""
+        meta = next((self.p.classes[c] for c in self.mro(cls) if c in self.p.classes and self.p.classes[c].model_ref), None)
+        model = self.model_class(meta.model_ref) if meta is not None else None
+        return model if model in self.p.classes and self.is_orm_model(model) else None
+
     def _class_scoped_names(self) -> None:
         """``ApiKey.token``, ``User.api_token``, ``Bankcard.name``: what a column holds by the
         class it is on (the pack's ``class_scoped_names``)."""
@@ -234,15 +240,19 @@ class ModelSemantics:
             return
         user = self.user_model()
         for qual, fact in sorted(self.p.classes.items()):
-            if not self.is_orm_model(qual):
+            model = qual if self.is_orm_model(qual) else self._form_model(qual)
+            if model is None:
                 continue
-            is_user = qual == user or any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(qual))
+            # CreditCardForm(ModelForm) with Meta.model = CreditCard: its own fields (a CVV
+            # "verification") are scoped by the card it fills in.
+            is_user = model == user or any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(model))
+            scope = self.p.classes[model].name
             for owner in self.mro(qual):  # AbstractBankcard's columns, through the concrete Bankcard
                 other = self.p.classes.get(owner)
                 for fld in (other.fields.values() if other is not None else ()):
                     if fld.relation or (owner, fld.name) in self.field_categories or fld.kind in FLAG_FIELDS:
                         continue
-                    category = self.pack.scoped_category(fact.name, fld.name, is_user)
+                    category = self.pack.scoped_category(scope, fld.name, is_user)
                     if category is None or any(fld.name in self.p.classes[c].masked_attrs
                                                for c in self.mro(qual) if c in self.p.classes):
                         continue  # a column the class masks before it is stored holds no card number
@@ -310,9 +320,10 @@ class ModelSemantics:
             if not all(inferred and all(self.pack.is_under(c, things) for c in cats)
                        for _, cats, inferred in fields):
                 continue
-            if qual == user or any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(qual)):
+            model = self._form_model(qual) or qual  # a form is about what its model is about
+            if model == user or any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(model)):
                 continue
-            if any(self._relates_to_person(fld, categories, things) for c in self.mro(qual) if c in self.p.classes
+            if any(self._relates_to_person(fld, categories, things) for c in self.mro(model) if c in self.p.classes
                    for fld in self.p.classes[c].fields.values()):
                 continue
             for name, _, _ in fields:
