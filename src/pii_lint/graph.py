@@ -47,6 +47,9 @@ class CallSite:
     bound: dict[str, tuple]  # param -> refs
 
 
+SINGLE_RELATIONS = frozenset({"ForeignKey", "OneToOneField", "ParentalKey"})  # one related record, not a manager
+
+
 @dataclass
 class SinkInfo:
     node: str
@@ -1075,6 +1078,9 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 "path": mod.path, "line": fact.line, "col": fact.col, "how": "record", "class": cls,
             }
         typed = list(self._type_facts) + [f"c|{cid}" for cid in self._calls_by_id]
+        # basket.owner: a foreign key read on a record is the related record.
+        typed += [f"f|{cls}|{name}" for cls, fact in self.p.classes.items() for name, fld in fact.fields.items()
+                  if fld.relation and fld.is_field_call and fld.kind in SINGLE_RELATIONS]
         for node in typed:
             t = self.type_of(node) if not node.startswith("c|") else self.call_type(node[2:])
             if t in record_classes and (node in self.g or node.startswith("v|") or node.startswith("c|")):

@@ -53,6 +53,11 @@ def bind_arguments(fn: FunctionFact, call: CallFact, receiver_bound: bool):
     return bound, splat
 
 
+def _implicit_attr(attr: str) -> bool:
+    """``pk``, ``id`` and ``<relation>_id``: attributes Django gives models without a field."""
+    return attr in ("pk", "id") or attr.endswith("_id")
+
+
 def _param_names(fn: FunctionFact) -> set[str]:
     """Parameter names as the function's body sees them (``args`` for ``*args``)."""
     return {p.lstrip("*") for p in fn.params}
@@ -246,7 +251,8 @@ class ValueTypes:
         # Names every dict, list or string has (`context.get`) say nothing about the class.
         if not attrs or len(attrs - BUILTIN_ATTRS) < 2:
             return None
-        rarest = min(sorted(attrs), key=lambda a: len(providers.get(a, ())))
+        # basket.owner_id, basket.pk: what Django adds to every model says nothing on its own.
+        rarest = min(sorted(a for a in attrs if not _implicit_attr(a)) or sorted(attrs), key=lambda a: len(providers.get(a, ())))
         defining = providers.get(rarest, ())
         if not defining or len(defining) > DUCK_MAX_PROVIDERS:
             return None
@@ -265,6 +271,10 @@ class ValueTypes:
         return None
 
     def _provides(self, cls: str, attr: str) -> bool:
+        if attr in ("pk", "id") and self.is_orm_model(cls):
+            return True
+        if attr.endswith("_id") and attr != "_id" and self._provides(cls, attr[:-3]):
+            return True  # owner_id: the key column of the owner relation
         for c in self.mro(cls):
             fact = self.p.classes.get(c)
             if fact is not None and (attr in fact.fields or attr in fact.instance_attrs or attr in fact.methods):
@@ -277,6 +287,10 @@ class ValueTypes:
         if self._duck is not None:
             return self._duck
         params = {(fn.scope, p) for fn in self.p.functions.values() for p in fn.params}
+        for mod in self.p.modules.values():
+            # for basket in baskets: an element of an unannotated parameter is typed the same way.
+            params.update((dst[1], dst[2]) for src, dst, _, _, op in mod.edges
+                          if op == "each" and src[0] == "n" and dst[0] == "n" and (src[1], src[2]) in params)
         uses: dict[str, set[str]] = defaultdict(set)
 
         def walk(ref) -> None:
@@ -458,6 +472,8 @@ class ValueTypes:
             model = self.managed_model(func[1])
             if model is not None:
                 return ("class", model)  # self.model(...) in a custom manager builds its model's record
+        if func[0] == "f" and func[2] == "__class__" and func[1] in self.p.classes:
+            return ("class", func[1])  # self.__class__(...): a new object of the method's class
         target = self.resolve(func)
         if target in self._imported:  # make_password(...) calls the function, not a value
             target = f"q|{self._imported[target][0]}"
