@@ -583,7 +583,7 @@ class _Extractor:
         self._collect_locals(tree.body, scope)
         for stmt in tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                names = _string_list(stmt.value)
+                names = _string_list(stmt.value) or _string_keys(stmt.value)  # a dict iterates its keys
                 if names:
                     self.name_lists[stmt.targets[0].id] = names
         ctx = _Ctx(self.mod)
@@ -855,8 +855,15 @@ class _Extractor:
         """``for key in FINGERPRINT_PARTS``: the names ``key`` takes. Returns the bindings
         before, to restore when the loop ends."""
         before = self.loop_keys
+        if isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name) and \
+                isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and iterable.func.attr == "items":
+            # for field, label in FIELD_MAP.items(): the key takes the dict's names
+            target, iterable = target.elts[0], iterable.func.value
+        elif isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and iterable.func.attr == "keys":
+            iterable = iterable.func.value
         if isinstance(target, ast.Name):
-            names = self.name_lists.get(iterable.id, ()) if isinstance(iterable, ast.Name) else _string_list(iterable)
+            names = self.name_lists.get(iterable.id, ()) if isinstance(iterable, ast.Name) else \
+                _string_list(iterable) or _string_keys(iterable)
             self.loop_keys = {**before, target.id: names} if names else {
                 k: v for k, v in before.items() if k != target.id}
         return before
@@ -1326,6 +1333,21 @@ class _Extractor:
     def e_Name(self, node, ctx):
         return [self.read_ref(ctx, node.id)]
 
+    def _getattr_reads(self, node, ctx) -> list | None:
+        """``getattr(c, "email")``, ``getattr(c, name) for name in FIELDS``: reads of those
+        attributes (None when the name is not known)."""
+        if not (isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) >= 2):
+            return None
+        names = self.key_names(node.args[1])
+        if not names:
+            return None
+        base = self.expr(node.args[0], ctx)
+        for extra in node.args[2:]:
+            self.expr(extra, ctx)
+        if len(base) > 1:
+            base = self.temp(node.args[0], base, "combined")
+        return [("a", base[0], name) for name in names] if base else []
+
     def e_Attribute(self, node, ctx):
         if ctx.self_name and isinstance(node.value, ast.Name) and node.value.id == ctx.self_name:
             return [("f", ctx.class_qual, node.attr)]
@@ -1532,6 +1554,9 @@ class _Extractor:
         return self.expr(node.value, ctx)
 
     def e_Call(self, node, ctx):
+        reads = self._getattr_reads(node, ctx)
+        if reads is not None:
+            return reads
         func = node.func
         receiver = None
         if isinstance(func, ast.Attribute):
@@ -1813,3 +1838,11 @@ def _filtered_copy(node: ast.DictComp) -> ast.expr | None:
     if isinstance(node.key, ast.Name) and node.key.id == key and isinstance(node.value, ast.Name) and node.value.id == value:
         return it.func.value
     return None
+
+
+def _string_keys(node) -> tuple[str, ...]:
+    """``{"email": "Email", "first_name": "FirstName"}``: a dict display's string keys."""
+    if isinstance(node, ast.Dict) and node.keys and all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys):
+        return tuple(k.value for k in node.keys)
+    return ()

@@ -127,7 +127,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._decorator_scopes: set[str] | None = None  # project functions used as decorators  # t|id -> "https://..." (a URL in the code)  # value node -> functions stored in it  # v|function|request -> flask.request
         # `from settings import smtp_password as pw`: v|function|pw -> (settings.smtp_password, category)
         self._imported: dict[str, tuple[str, str]] = {}
-        self._field_writes: list[tuple] = []  # (value, field node, module, line): obj.field = value
+        self._field_writes: list[tuple] = []  # (value, field node, module, line, constructor call or None)
         self._record_class_cache: dict[str, bool] = {}
         self._classes_by_name: dict[str, list[str]] | None = None
         self._subclasses: dict[str, list[str]] | None = None
@@ -137,6 +137,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._classes_by_snake: dict[str, list[str]] | None = None
         self._duck: tuple[dict, dict] | None = None  # (parameter node -> attrs used, attr -> classes)
         self._managers: dict[str, set] | None = None  # manager class name -> models declaring one
+        self._server_sessions: set[str] | None = None  # cookie jars a set-up call keeps on the server
         self.opaque_calls: set[str] = set()  # results of calls whose callee is not known
         self._user_model: str | None = None
         self.repr_cache: dict[str, tuple | None] = {}  # class -> categories its str()/repr() shows
@@ -220,7 +221,22 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         erasure.anonymisers(self)
         self._credential_columns()
         self._wrapped_sinks()
+        self._drop_nested_sinks()
         return self.g
+
+    def _drop_nested_sinks(self) -> None:
+        """``client.send(Mail(to_emails=email))``: a message built by one sink call and handed
+        straight to another of the same kind on the same line is one transfer, reported at the
+        outer call."""
+        by_node = {s.node: s for s in self.sinks}
+        nested = set()
+        for s in self.sinks:
+            for succ in self.g._succ.get(f"c|{s.call.id}", ()):
+                outer = by_node.get(succ)
+                if outer is not None and outer is not s and outer.kind == s.kind and outer.call.line == s.call.line:
+                    nested.add(s.node)
+        if nested:
+            self.sinks = [s for s in self.sinks if s.node not in nested]
 
     def _wrapped_sinks(self, kinds=("file", "log"), depth: int = 3) -> None:
         """A project function that writes one of its parameters out (oscar's
@@ -304,7 +320,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         """``user.password = raw`` writes a credential column of a stored model: a storage
         sink at the assignment (PII102 asks whether the value was hashed first)."""
         credentials = self.pack.info.credentials
-        for n, (value, field_node, mod, line) in enumerate(self._field_writes):
+        writes = []
+        for n, (value, field_node, mod, line, built) in enumerate(self._field_writes):
             _, cls, attr = field_node.split("|", 2)
             cats = next((self.field_categories[(c, attr)][0] for c in self.mro(cls)
                          if (c, attr) in self.field_categories), ())
@@ -315,7 +332,22 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             kind = "storage" if any(self.pack.is_under(c, credentials) for c in cats) else "column"
             if kind == "column" and self._field_kind(cls, attr) not in TEXT_COLUMNS:
                 continue
-            display = f"{cls.rsplit('.', 1)[-1]}.{attr}"
+            writes.append((n, value, f"{cls.rsplit('.', 1)[-1]}.{attr}", mod, line, built, kind))
+        # BankTransaction(payer=..., iban=..., bic=...): one sink for the record built, not one per column.
+        built_kinds: dict[str, str] = {}
+        for *_, built, kind in writes:
+            if built is not None and built_kinds.get(built.id) != "storage":
+                built_kinds[built.id] = kind
+        made: set[str] = set()
+        for n, value, display, mod, line, built, kind in writes:
+            if built is not None:
+                kind = built_kinds[built.id]
+                node = f"s|{built.id}|{kind}"
+                if node not in made:
+                    made.add(node)
+                    self.sinks.append(SinkInfo(node, built, mod, kind, built.display, []))
+                self.add_edge(value, node, INTRA, f"stored in {display}", (mod.path, line))
+                continue
             call = CallFact(f"{mod.module}|{line}:w{n}", mod.module, line, 1, line, 1, None, display, (), {}, (),
                             (), (), (), 0, None)
             node = f"s|{call.id}|{kind}"
@@ -375,7 +407,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 continue  # entry.content_object = device: the row keeps a key; reading it back is typed
             self.add_edge(s, d, INTRA, desc, (mod.path, line) if line else None, op=op)
             if d.startswith("f|") and line and not s.startswith("src|"):
-                self._field_writes.append((s, d, mod, line))
+                self._field_writes.append((s, d, mod, line, None))
         for fact in mod.sources:
             cats = tuple(c for c in (self._category(c, mod, fact.line) for c in fact.categories) if c) \
                 if not fact.inferred else fact.categories
@@ -812,7 +844,11 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 if member and member.startswith("f|"):
                     if not self._relation_field(member):  # LogEntry(content_object=device): a key
                         for r in refs:
-                            self.add_edge(self.resolve(r), member, INTRA, f"stored as {short}.{key}", at)
+                            value = self.resolve(r)
+                            self.add_edge(value, member, INTRA, f"stored as {short}.{key}", at)
+                            if not value.startswith("q|"):
+                                # Account(secret=password): a column written, as account.secret = password is
+                                self._field_writes.append((value, member, mod, call.line, call))
                     continue
             if init is None:
                 # Without a project __init__ the object keeps what it was given (exceptions do).
@@ -860,11 +896,24 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         unless configured otherwise); Django's ``request.session`` is kept on the server."""
         node = self.resolve(ref)
         if node.startswith("q|"):
-            return self.pack.is_cookie_jar(node[2:])
-        if node.split("#", 1)[0].endswith("|cookies"):
+            kind = node[2:]
+        elif node.split("#", 1)[0].endswith("|cookies"):
             return True
-        kind = self.type_of(node)
-        return bool(kind) and self.pack.is_cookie_jar(kind)
+        else:
+            kind = self.type_of(node)
+        return bool(kind) and self.pack.is_cookie_jar(kind) and kind not in self._server_side_sessions()
+
+    def _server_side_sessions(self) -> set[str]:
+        """Cookie jars the project moves to the server: Flask's session once ``Session(app)`` of
+        Flask-Session set it up (the pack's ``session_stores``)."""
+        if self._server_sessions is None:
+            stores = self.pack.info.session_stores
+            self._server_sessions = set()
+            for call in self._calls_by_id.values() if stores else ():
+                kind, qual = self.callee(call)
+                if kind == "ext" and qual in stores:
+                    self._server_sessions.update(stores[qual])
+        return self._server_sessions
 
     def _user_facing_error(self, raised) -> bool:
         """A validation error: its message is shown to the person who typed the value."""

@@ -67,6 +67,7 @@ class PackInfo(_Strict):
     settings_classes: list[str] = []  # regexes: class names of the shop's own configuration
     record_reprs: dict[str, list[str]] = {}  # library base glob -> fields its default str()/repr() shows
     cookie_jars: list[str] = []  # globs: mappings whose items are cookies (flask.session, SimpleCookie)
+    session_stores: dict[str, list[str]] = {}  # set-up call -> cookie jars it moves to the server (Flask-Session)
     library_fields: dict[str, dict[str, str]] = {}  # library model base -> {field: category}
     history_classes: list[NamePattern] = []  # class names of rows that record what a person did
     class_scoped_names: list[ClassScopedNames] = []  # names personal only on some classes

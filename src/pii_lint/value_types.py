@@ -214,6 +214,13 @@ class ValueTypes:
             # A receiver named like a logger (log, self.logger, LOG) is one; `log#2` is a value of log.
             if self.pack.is_logger_name(node.rsplit("|", 1)[-1].split("#", 1)[0]):
                 return "logging.Logger"
+        if node.startswith("a|"):
+            # ws = wb.active on an openpyxl Workbook: an attribute of a library object is named
+            # by its path (openpyxl.Workbook.active), as a chained call on it would be.
+            base, _, attr = node[2:].rpartition("|")
+            owner = self.type_of(base) if not base.startswith("q|") else None
+            if owner and owner not in self.p.classes and "." in owner:
+                return self.pack.factory_type(f"{owner}.{attr}") or f"{owner}.{attr}"
         if node.startswith("r|"):
             fn = self.p.functions.get(node[2:])
             if fn is not None and fn.returns is not None:

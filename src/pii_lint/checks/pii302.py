@@ -36,7 +36,7 @@ def _only_hashed(ctx, cls: str, owner: str, name: str) -> bool:
     there is at least one): ``create(password=make_password(raw))``, ``user.password = bcrypt.hashpw(...)``."""
     b = ctx.builder
     field_node = f"f|{owner}|{name}"
-    writes = list(b.stored_writes.get((cls, name), ())) + [value for value, node, _, _ in b._field_writes
+    writes = list(b.stored_writes.get((cls, name), ())) + [value for value, node, _, _, _ in b._field_writes
                                                             if node == field_node and not _defines(b, value, owner)]
     if not writes:
         return False
