@@ -138,6 +138,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._duck: tuple[dict, dict] | None = None  # (parameter node -> attrs used, attr -> classes)
         self._managers: dict[str, set] | None = None  # manager class name -> models declaring one
         self._server_sessions: set[str] | None = None  # cookie jars a set-up call keeps on the server
+        self._filled: dict[str, set[str]] | None = None  # function -> parameters it adds to
         self.opaque_calls: set[str] = set()  # results of calls whose callee is not known
         self._user_model: str | None = None
         self.repr_cache: dict[str, tuple | None] = {}  # class -> categories its str()/repr() shows
@@ -825,8 +826,28 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                     self.add_edge(src, dst, CALL, f"passed as argument {param} of {name}()", at, site=call.id, op=op)
         if returns:
             self.add_edge(f"r|{scope}", f"c|{call.id}", RETURN, f"returned from {name}()", at, site=call.id)
+        for param in self._filled_params().get(scope, ()):
+            # fill_rows(rows, orders): what the callee appends to its parameter is in the caller's list.
+            for r in bound.get(param, ()):
+                dst = self.resolve(r)
+                if not dst.startswith("q|"):
+                    self.add_edge(f"v|{scope}|{param}", dst, RETURN, f"filled by {name}()", at, site=call.id)
         self.call_sites[scope].append(CallSite(call, mod, {k: tuple(v) for k, v in bound.items()} if returns else {}))
         self._calls_into[scope].append((call, mod, {k: tuple(v) for k, v in bound.items()}))
+
+    def _filled_params(self) -> dict[str, set[str]]:
+        """Parameters a function adds to (``rows.append(row)``, ``payload.update(...)``): the
+        caller's container holds what was added once the call returns."""
+        if self._filled is None:
+            self._filled = defaultdict(set)
+            for call in self._calls_by_id.values():
+                recv = call.receiver
+                if call.func is None or call.func[0] != "a" or call.func[2] not in MUTATORS or recv is None:
+                    continue
+                fn = self.p.functions.get(call.scope)
+                if recv[0] == "n" and recv[1] == call.scope and fn is not None and recv[2] in fn.params[1 if fn.kind == "method" else 0:]:
+                    self._filled[call.scope].add(recv[2])
+        return self._filled
 
     def _construct(self, call: CallFact, mod: ModuleFacts, cls: str) -> None:
         result = f"c|{call.id}"
