@@ -221,9 +221,33 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         erasure.framework_deletes(self)
         erasure.anonymisers(self)
         self._credential_columns()
+        self._returned_sinks()
         self._wrapped_sinks()
         self._drop_nested_sinks()
         return self.g
+
+    def _returned_sinks(self) -> None:
+        """``return line + f" user={record.request.user.email}"`` in a logging.Formatter's format():
+        what an override of a method the pack lists in ``returned_sinks`` returns is written
+        out by the library (the log line), reported at the return."""
+        returned = self.pack.info.returned_sinks
+        if not returned:
+            return
+        for scope, fn in sorted(self.p.functions.items()):
+            if fn.kind != "method" or fn.class_qual is None:
+                continue
+            kind = next((returned[m] for m in self._overridden_library_methods(scope) if m in returned), None)
+            ret = f"r|{scope}"
+            lines = sorted(d["at"] for d in self.g._pred.get(ret, {}).values() if d.get("at"))
+            if kind is None or not lines:
+                continue
+            path, line = lines[0]
+            mod = next(m for m in self.p.modules.values() if m.path == path)
+            display = f"{fn.class_qual.rsplit('.', 1)[-1]}.{fn.name}() return"
+            call = CallFact(f"{scope}|{line}:ret", scope, line, 1, line, 1, None, display, (), {}, (), (), (), (), 0, None)
+            node = f"s|{call.id}|{kind}"
+            self.add_edge(ret, node, INTRA, "returned to the logging framework", (path, line))
+            self.sinks.append(SinkInfo(node, call, mod, kind, "<returned>", []))
 
     def _drop_nested_sinks(self) -> None:
         """``client.send(Mail(to_emails=email))``: a message built by one sink call and handed

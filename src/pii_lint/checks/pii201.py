@@ -14,8 +14,20 @@ def check(ctx):
         info = ctx.sources[source]
         return revealed(ctx.flows, info, path) if info["how"] == "record" else tuple(info["categories"])
 
+    def shown_returned(source, path, scope):
+        # record.ip = ... in a Formatter's format() (or a Filter before it) is reported where it
+        # is set, not again when the record is formatted and returned.
+        params = ctx.builder.p.functions[scope].params
+        own = tuple(f"a|v|{scope}|{p}|" for p in params)
+        if any((data and (data.get("op") or "").startswith("store:")) or node.startswith(own)
+               for node, data in path[:-1]):
+            return ()
+        return shown(source, path)
+
     for sink in ctx.sinks("log"):
-        found = ctx.grouped(sink, CODE, shown=shown)
+        scope = sink.call.scope
+        found = ctx.grouped(sink, CODE, shown=shown if sink.qual != "<returned>" else (
+            lambda source, path: shown_returned(source, path, scope)))
         if found is None:
             continue
         source, path, categories, _ = found
