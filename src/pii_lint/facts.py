@@ -432,6 +432,7 @@ class _Extractor:
         self.loop_keys: dict[str, tuple[str, ...]] = {}
         self.aged_names: frozenset[str] = frozenset()  # loop variables over records past an age
         self.loop_owner = None  # (object ref, relation) the innermost loop goes over
+        self.loop_elements: dict[str, tuple] = {}  # loop variable -> refs of the container it is an element of
         self.owner_vars: dict[tuple, tuple] = {}  # (scope, local) -> (object ref, relation) it holds
         self.element_op = "each"  # the op of a loop's "element of" edges: "each:owned" over one person's
 
@@ -791,7 +792,12 @@ class _Extractor:
             self.aged_names = aged_before | {node.target.id}  # for cp in Cart.objects.filter(expires__lt=...)
         owner_before = self.loop_owner
         self.loop_owner = owner
+        elements_before = self.loop_elements
+        if isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Name) and refs:
+            # for login in rows: login.extra = ...: rows' element changed in place
+            self.loop_elements = {**elements_before, node.target.id: tuple(refs)}
         self.block(node.body, inner)
+        self.loop_elements = elements_before
         self.loop_owner = owner_before
         self.aged_names = aged_before
         self.loop_keys = bound
@@ -1234,6 +1240,9 @@ class _Extractor:
         if isinstance(target, ast.Attribute) and tref[0] == "a":
             # Storing into an object of unknown type makes the object carry it.
             self.edge(tref, tref[1], f"stored in {label}", stmt.lineno, f"store:{target.attr}")
+            if isinstance(target.value, ast.Name) and target.value.id in self.loop_elements:
+                for container in self.loop_elements[target.value.id]:
+                    self.edge(tref[1], container, f"changed in {_short(target.value)}'s container", stmt.lineno, "gather")
             if refs:
                 # scope.user = {...}, record.user_email = ...: a sink when the object's class says so.
                 self.sink_like_call(stmt, f"set:{target.attr}", refs, ctx, receiver=tref[1], display=f"{label} =")
