@@ -953,8 +953,11 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         Flask-Session set it up (the pack's ``session_stores``)."""
         if self._server_sessions is None:
             stores = self.pack.info.session_stores
+            last_names = {q.rsplit(".", 1)[-1] for q in stores}
             self._server_sessions = set()
             for call in self._calls_by_id.values() if stores else ():
+                if call.display.rsplit(".", 1)[-1] not in last_names:
+                    continue  # only Session(app), init_app(app)... can set a store up
                 kind, qual = self.callee(call)
                 if kind == "ext" and qual in stores:
                     self._server_sessions.update(stores[qual])
