@@ -226,6 +226,26 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._drop_nested_sinks()
         return self.g
 
+    def writes_in_memory(self, call: CallFact) -> bool:
+        """``writer.writerow(row)`` where ``writer = csv.writer(StreamWriter(io.BytesIO()))``:
+        the file written is in memory (the pack's ``memory_files``)."""
+        if call.receiver is None or not self.pack.info.memory_files:
+            return False
+        memory = set(self.pack.info.memory_files)
+        start = self.resolve(call.receiver)
+        seen, frontier = {start}, [start]
+        for _ in range(6):  # writer <- csv.writer(output) <- output <- StreamWriter(buf) <- buf <- io.BytesIO()
+            nxt = []
+            for node in frontier:
+                if node.startswith("c|") and self.call_type(node[2:]) in memory:
+                    return True
+                for src, data in self.g._pred.get(node, {}).items():
+                    if data["k"] == INTRA and src not in seen and not src.startswith(("src|", "rec|")):
+                        seen.add(src)
+                        nxt.append(src)
+            frontier = nxt
+        return False
+
     def _returned_sinks(self) -> None:
         """``return line + f" user={record.request.user.email}"`` in a logging.Formatter's format():
         what an override of a method the pack lists in ``returned_sinks`` returns is written

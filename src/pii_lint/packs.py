@@ -77,6 +77,7 @@ class PackInfo(_Strict):
     child_builders: dict[str, int] = {}  # call -> position of the parent its result is added to (SubElement)
     method_params: dict[str, list[str]] = {}  # library method -> the classes of its parameters (after self)
     returned_sinks: dict[str, str] = {}  # library method -> sink kind an override's return value goes to
+    memory_files: list[str] = []  # classes of in-memory files: a writer on one stores nothing (io.BytesIO)
     request_globals: dict[str, str] = {}  # framework proxy (flask.request) -> what it stands for (request)
     provider_responses: list[str] = []  # globs: SDK calls whose result is the provider's record of the customer
     payload_envelopes: list[str] = []  # entry names under which a payload holds the whole record (result, data)
