@@ -115,6 +115,14 @@ class ModelSemantics:
                 return found
         return None
 
+    def related_by_name(self, accessor: str) -> str | None:
+        """The model behind ``x.<accessor>`` when one model alone declares that reverse name
+        (``related_name="historic_passwords"``), whatever ``x`` is."""
+        self.reverse_relation("", accessor)  # builds the index
+        owners = {owner for (_, name), owner in self._reverse.items() if name == accessor}
+        roots = {o for o in owners if not any(b in owners for b in self.mro(o)[1:])}
+        return roots.pop() if len(roots) == 1 else None
+
     def user_model(self) -> str | None:
         """The project's user model: a stored subclass of Django's AbstractUser or
         AbstractBaseUser (the one `AUTH_USER_MODEL` and `request.user` stand for)."""

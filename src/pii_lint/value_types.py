@@ -65,6 +65,7 @@ def _param_names(fn: FunctionFact) -> set[str]:
 
 # A duck-typed parameter: its rarest attribute is defined by at most this many classes.
 DUCK_MAX_PROVIDERS = 3
+RELATED_WRITES = frozenset({"create", "get_or_create", "update_or_create", "bulk_create", "acreate"})
 FILE_FIELDS = frozenset({"FileField", "ImageField"})  # a model's file: read on a record, a FieldFile
 BUILTIN_ATTRS = frozenset(a for t in (dict, list, str, bytes, set, object) for a in dir(t))
 
@@ -426,6 +427,12 @@ class ValueTypes:
                     return owner  # Checkout.objects.for_user(...): a custom manager's queryset
             if base_type and base_type in self.p.classes and method in ORM_CHAIN:
                 return base_type
+            if base_type is None and base.startswith("a|") and method in RELATED_WRITES:
+                # user.historic_passwords.create(...) on a user of unknown class: the one model
+                # whose foreign key is named so from the other side.
+                related = self.related_by_name(base.rsplit("|", 1)[-1].split("#", 1)[0])
+                if related is not None:
+                    return related
             if base_type and method in BINDERS:
                 return base_type
             if base_type:
@@ -501,6 +508,8 @@ class ValueTypes:
         if func[0] == "a":
             base = self.resolve(func[1])
             t = self.type_of(base) if not base.startswith("q|") else None
+            if t is None and func[2] in RELATED_WRITES and base.startswith("a|"):
+                t = self.related_by_name(base.rsplit("|", 1)[-1].split("#", 1)[0])  # user.historic_passwords.create
             if t:
                 # A method the project class does not define comes from its first library base
                 # (customer.save() is django.db.models.Model.save).
