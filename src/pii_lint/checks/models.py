@@ -8,6 +8,10 @@ PAYLOAD_FIELDS = frozenset({"JSONField", "JSONBField", "HStoreField", "PickledOb
                             "ArrayField", "JSONB", "PickleType", "ARRAY", "HSTORE", "JSONType"})
 
 
+# Text columns that hold a payload when the code writes serialised data into them (json.dumps).
+TEXT_PAYLOADS = frozenset({"TextField", "Text", "UnicodeText"})
+
+
 def stored_models(builder, flows=None) -> dict[str, list]:
     """ORM classes with personal fields -> [(field, categories, inferred)] (inherited included).
     With ``flows``, also the models whose JSON columns receive personal data (saleor's
@@ -29,11 +33,15 @@ def payload_fields(builder, flows) -> dict[str, list]:
             continue
         for owner, fld in field_facts(builder, cls):
             payload = fld.kind in PAYLOAD_FIELDS or fld.kind.endswith("JSONField")  # TaggedJSONField too
-            if not payload or (owner, fld.name) in builder.field_categories:
+            text = fld.kind in TEXT_PAYLOADS
+            if not (payload or text) or (owner, fld.name) in builder.field_categories:
                 continue
             nodes = [f"f|{owner}|{fld.name}"] + builder.stored_writes.get((cls, fld.name), [])
-            cats = sorted({c for node in nodes for source in flows.reaching(node, "PII301")
-                           for c in builder.sources[source]["categories"]})
+            reached = [(source, path) for node in nodes for source, path in flows.reaching(node, "PII301").items()]
+            if text:
+                # RefundExport.rows = json.dumps(rows): a text column holding serialised records.
+                reached = [(s, p) for s, p in reached if any(d and d.get("op") == "fields" for _, d in p)]
+            cats = sorted({c for source, _ in reached for c in builder.sources[source]["categories"]})
             if cats:
                 out.setdefault(cls, []).append((fld.name, tuple(cats), True))
     flows.payload_fields = out
