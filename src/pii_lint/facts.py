@@ -93,6 +93,7 @@ class ClassFact:
     model_ref: Ref | None = None  # `model = X` / `queryset = X.objects...` of a view (or its Meta)
     meta_fields: tuple[str, ...] | None = None  # Meta.fields of a form or serializer (None: all)
     meta_exclude: tuple[str, ...] = ()  # Meta.exclude
+    settings_initial: set[str] = field(default_factory=set)  # form fields pre-filled from settings
 
 
 @dataclass(slots=True)
@@ -706,6 +707,21 @@ class _Extractor:
         tags = self._tag_comment(node)
         for target in node.targets:
             self.assign(target, refs, node.value, ctx, node, tags)
+            self._note_settings_initial(target, node.value, ctx)
+
+    def _note_settings_initial(self, target, value, ctx: _Ctx) -> None:
+        """``self.initial["iban"] = event.settings.get("bank_iban")`` in a form: the field holds
+        the shop's configuration (its own bank account), not what a customer types."""
+        if not (ctx.self_name and isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute)
+                and target.value.attr == "initial" and isinstance(target.value.value, ast.Name)
+                and target.value.value.id == ctx.self_name):
+            return
+        key = _literal(target.slice)
+        cls = self.f.classes.get(ctx.class_qual)
+        if cls is not None and isinstance(key, str) and any(
+                (isinstance(n, ast.Attribute) and n.attr in SETTINGS_HOLDERS) or (isinstance(n, ast.Name) and n.id in SETTINGS_HOLDERS)
+                for n in ast.walk(value)):
+            cls.settings_initial.add(key)
 
     def s_AnnAssign(self, node, ctx):
         refs = self.expr(node.value, ctx) if node.value is not None else []

@@ -241,6 +241,11 @@ class ModelSemantics:
         model = self.model_class(meta.model_ref) if meta is not None else None
         return model if model in self.p.classes and self.is_orm_model(model) else None
 
+    def _plain_form(self, cls: str) -> bool:
+        """A form of no model (django.forms.Form): what it asks for is typed in by a person."""
+        return self._form_model(cls) is None and any(
+            c not in self.p.classes and c.rsplit(".", 1)[-1] in ("Form", "BaseForm") for c in self.mro(cls))
+
     def _class_scoped_names(self) -> None:
         """``ApiKey.token``, ``User.api_token``, ``Bankcard.name``: what a column holds by the
         class it is on (the pack's ``class_scoped_names``)."""
@@ -272,6 +277,8 @@ class ModelSemantics:
         what that class holds), or a settings class of the shop's own."""
         if self.pack.describes_business_data(fld.described) or self.pack.is_settings_class(cls.name):
             return True
+        if fld.name in cls.settings_initial:
+            return True  # self.initial["iban"] = banktransfer.settings.get(...): the shop's own account
         if self._copies_business_column(cls, fld.name):
             return True
         for ref in (fld.value_type, fld.type_ref):
@@ -328,6 +335,8 @@ class ModelSemantics:
             if not all(inferred and all(self.pack.is_under(c, things) for c in cats)
                        for _, cats, inferred in fields):
                 continue
+            if self._plain_form(qual):
+                continue  # a form asks someone for their data: its fields say whose (a payer's IBAN)
             model = self._form_model(qual) or qual  # a form is about what its model is about
             if model == user or any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(model)):
                 continue
