@@ -270,15 +270,17 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             self.sinks.append(SinkInfo(node, call, mod, kind, "<returned>", []))
 
     def _drop_nested_sinks(self) -> None:
-        """``client.send(Mail(to_emails=email))``: a message built by one sink call and handed
-        straight to another of the same kind on the same line is one transfer, reported at the
-        outer call."""
+        """``client.send(Mail(to_emails=email))``: a message built by one SDK sink call and
+        handed straight to another of the same SDK on the same line is one transfer, reported
+        at the outer call. (Stores and files keep both: ``session.execute(insert(T).values(...))``
+        may show the outer call less than the inner.)"""
         by_node = {s.node: s for s in self.sinks}
         nested = set()
         for s in self.sinks:
             for succ in self.g._succ.get(f"c|{s.call.id}", ()):
                 outer = by_node.get(succ)
-                if outer is not None and outer is not s and outer.kind == s.kind and outer.call.line == s.call.line:
+                if outer is not None and outer is not s and s.kind == outer.kind == "sdk" and outer.call.line == s.call.line \
+                        and {x.sdk for x in s.sinks} == {x.sdk for x in outer.sinks}:
                     nested.add(s.node)
         if nested:
             self.sinks = [s for s in self.sinks if s.node not in nested]
