@@ -1265,6 +1265,9 @@ class _Extractor:
         if isinstance(target, ast.Attribute) and value is not None and _is_blank(value):
             base = ("f", ctx.class_qual, None) if tref[0] == "f" else tref[1]
             self.f.blanks.append((base, target.attr, stmt.lineno))
+        elif isinstance(target, ast.Attribute) and _literal(value) is True and ANONYMISED_FLAG.match(target.attr):
+            # le.shredded = True, user.is_anonymized = True: the record is marked as erased
+            self.f.blanks.append((tref[1] if tref[0] == "a" else ("f", ctx.class_qual, None), ANONYMISED, stmt.lineno))
         if tags:
             # ip = request.META["REMOTE_ADDR"]  # pii: ...: named as the code reads it.
             said = self.code_text(value) if value is not None else ""
@@ -1787,6 +1790,10 @@ def _call_result(node):
     while isinstance(node, ast.Await):
         node = node.value
     return node if isinstance(node, ast.Call) else None
+
+
+ANONYMISED = "<anonymised>"  # a blank of the whole record: a flag saying it was erased
+ANONYMISED_FLAG = re.compile(r"^(?:is_)?(?:anonymi[sz]ed|shredded|redacted|scrubbed|pseudonymi[sz]ed|erased|forgotten)$")
 
 
 def _is_blank(node) -> bool:

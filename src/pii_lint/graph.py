@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import networkx as nx
 
 from . import erasure
-from .facts import CallFact, ClassFact, FunctionFact, ModuleFacts
+from .facts import ANONYMISED, CallFact, ClassFact, FunctionFact, ModuleFacts
 from .idioms import ANSWERS, CALL, CONTAINERS, INTRA, MERGERS, MUTATORS, KEY_READERS, NO_DATA_METHODS, RETURN, SERIALISERS, STRINGIFIERS
 from .names import NameResolution
 from .orm import ModelSemantics
@@ -480,7 +480,9 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             if base[0] == "f":
                 continue
             t = self.type_of(resolve(base))
-            if t in self.p.classes and self.is_personal_field(t, attr):
+            if t in self.p.classes and attr == ANONYMISED:
+                self.erasures[t].append((mod.path, line, "marks the record erased"))
+            elif t in self.p.classes and self.is_personal_field(t, attr):
                 self.erasures[t].append((mod.path, line, f"blanks .{attr}"))
 
     # -- calls ----------------------------------------------------------------
