@@ -50,6 +50,11 @@ class CallSite:
 SINGLE_RELATIONS = frozenset({"ForeignKey", "OneToOneField", "ParentalKey"})  # one related record, not a manager
 
 
+def _statement_call(cid: str, scope: str, line: int, display: str) -> CallFact:
+    """A call standing for a statement that is a sink (a column assignment, a return)."""
+    return CallFact(cid, scope, line, 1, line, 1, None, display, (), {}, (), (), (), (), 0, None)
+
+
 @dataclass
 class SinkInfo:
     node: str
@@ -262,9 +267,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             if kind is None or not lines:
                 continue
             path, line = lines[0]
-            mod = next(m for m in self.p.modules.values() if m.path == path)
-            display = f"{fn.class_qual.rsplit('.', 1)[-1]}.{fn.name}() return"
-            call = CallFact(f"{scope}|{line}:ret", scope, line, 1, line, 1, None, display, (), {}, (), (), (), (), 0, None)
+            mod = self.p.function_module[scope]
+            call = _statement_call(f"{scope}|{line}:ret", scope, line, f"{fn.class_qual.rsplit('.', 1)[-1]}.{fn.name}() return")
             node = f"s|{call.id}|{kind}"
             self.add_edge(ret, node, INTRA, "returned to the logging framework", (path, line))
             self.sinks.append(SinkInfo(node, call, mod, kind, "<returned>", []))
@@ -395,8 +399,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                     self.sinks.append(SinkInfo(node, built, mod, kind, built.display, []))
                 self.add_edge(value, node, INTRA, f"stored in {display}", (mod.path, line))
                 continue
-            call = CallFact(f"{mod.module}|{line}:w{n}", mod.module, line, 1, line, 1, None, display, (), {}, (),
-                            (), (), (), 0, None)
+            call = _statement_call(f"{mod.module}|{line}:w{n}", mod.module, line, display)
             node = f"s|{call.id}|{kind}"
             self.add_edge(value, node, INTRA, f"stored in {display}", (mod.path, line))
             self.sinks.append(SinkInfo(node, call, mod, kind, display, []))
@@ -1044,12 +1047,10 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         """``credit_card_form.save()`` of a ModelForm: the credential columns of its model that the
         form includes (a card number, a password) are written as they were posted."""
         form = self.type_of(self.resolve(call.receiver)) if call.receiver is not None else None
-        if form not in self.p.classes:
+        found = self.form_meta(form) if form in self.p.classes else None
+        if found is None:
             return
-        meta = next((self.p.classes[c] for c in self.mro(form) if c in self.p.classes and self.p.classes[c].model_ref), None)
-        model = self.model_class(meta.model_ref) if meta is not None else None
-        if model not in self.p.classes:
-            return
+        meta, model = found
         creds = self.pack.info.credentials
         short = form.rsplit(".", 1)[-1]
         for c in self.mro(model):

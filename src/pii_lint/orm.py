@@ -235,11 +235,17 @@ class ModelSemantics:
             "path": mod.path, "line": fld.line, "col": fld.col, "how": "name", "class": owner,
         }
 
-    def _form_model(self, cls: str) -> str | None:
-        """The ORM model a form or serializer class fills in (``class Meta: model = X``)."""
+    def form_meta(self, cls: str) -> tuple | None:
+        """(the class whose ``Meta`` names a model, that ORM model) for a form or serializer
+        class (``class Meta: model = X``), or None."""
         meta = next((self.p.classes[c] for c in self.mro(cls) if c in self.p.classes and self.p.classes[c].model_ref), None)
         model = self.model_class(meta.model_ref) if meta is not None else None
-        return model if model in self.p.classes and self.is_orm_model(model) else None
+        return (meta, model) if model in self.p.classes and self.is_orm_model(model) else None
+
+    def _form_model(self, cls: str) -> str | None:
+        """The ORM model a form or serializer class fills in."""
+        found = self.form_meta(cls)
+        return found[1] if found else None
 
     def _plain_form(self, cls: str) -> bool:
         """A form of no model (django.forms.Form): what it asks for is typed in by a person."""
