@@ -69,7 +69,7 @@ def test_exit_code_counts_what_remains_after_fixing(tmp_path: Path) -> None:
     proc = run_cli("check", ".", "--fix", "--unsafe-fixes", "--no-cache", cwd=project)
     assert proc.returncode == 1  # the value logged through a helper and PII401 remain
     assert "2 findings (1 PII201, 1 PII401)" in proc.stdout
-    assert "pii-lint: fixed 16 findings in 4 files" in proc.stderr
+    assert "pii-lint: fixed 18 findings in 4 files" in proc.stderr
     project = _copy("noqa", tmp_path / "n")
     proc = run_cli("check", ".", "--add-noqa", "legacy", "--no-cache", cwd=project)
     assert proc.returncode == 0, proc.stdout
@@ -86,7 +86,7 @@ def test_diff_prints_and_writes_nothing(tmp_path: Path) -> None:
     assert "--- a/app/logs.py\n+++ b/app/logs.py\n" in proc.stdout
     assert '-    logger.info("member %s joined", member.email)\n+    logger.info("member %s joined", member.id)\n' \
         in proc.stdout
-    assert "would have fixed 16 findings" in proc.stderr
+    assert "would have fixed 18 findings" in proc.stderr
     # Nothing to fix: no diff, exit 0.
     clean = run_cli("check", ".", "--diff", "--no-cache", cwd=project)
     assert clean.returncode == 0 and clean.stdout == ""
@@ -99,7 +99,7 @@ def test_safe_fixes_only_without_unsafe_flag(tmp_path: Path) -> None:
     assert _files(project) == before  # every fix of this project is unsafe
     assert proc.returncode == 1
     assert "[*]" not in proc.stdout
-    assert proc.stdout.rstrip().endswith("16 hidden fixes can be enabled with `--unsafe-fixes`")
+    assert proc.stdout.rstrip().endswith("18 hidden fixes can be enabled with `--unsafe-fixes`")
 
 
 def test_text_marks_fixable_findings_and_says_which_flag(tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_text_marks_fixable_findings_and_says_which_flag(tmp_path: Path) -> None
     proc = run_cli("check", ".", "--unsafe-fixes", "--no-cache", cwd=project)
     assert "  33:5 PII201 [*] contact.email (Member.email) reaches logging via logger.info" in proc.stdout
     assert "  41:5 PII201 contact.email (Customer.email) reaches logging" in proc.stdout  # through a helper
-    assert proc.stdout.rstrip().endswith("[*] 16 fixable with `pii-lint check --fix --unsafe-fixes`")
+    assert proc.stdout.rstrip().endswith("[*] 18 fixable with `pii-lint check --fix --unsafe-fixes`")
     tag = run_cli("check", str(FIXTURES / "suggest"), "--no-cache")
     assert "  21:5 PII103 [*] Subscriber.phone looks like contact.phone_number" in tag.stdout
     assert "[*] 7 fixable with `pii-lint check --fix` (1 hidden fix can be enabled with `--unsafe-fixes`)" \
@@ -224,7 +224,7 @@ def test_sarif_results_carry_fixes_and_validate(tmp_path: Path, sarif_schema) ->
     validate_sarif(log, sarif_schema)
     results = log["runs"][0]["results"]
     fixed = [r for r in results if "fixes" in r]
-    assert len(fixed) == 16
+    assert len(fixed) == 18
     expiry = next(r for r in fixed if r["locations"][0]["physicalLocation"]["region"]["startLine"] == 10
                   and r["ruleId"] == "PII301")
     assert expiry["fixes"] == [{

@@ -371,6 +371,14 @@ def _dotted(node) -> str | None:
     return None
 
 
+def _item_type(value, refs):
+    """The type fact of ``caches["default"]`` (its key read, typed as an item) or of
+    ``caches[alias]`` (the registry's own ref, read as an item of it)."""
+    if not isinstance(value, ast.Subscript) or len(refs) != 1 or refs[0][0] not in ("t", "n"):
+        return None
+    return ("ref", refs[0]) if refs[0][0] == "t" else ("item", refs[0])
+
+
 def _literal(node):
     """A literal's value, or the _NOT_LITERAL sentinel."""
     if isinstance(node, ast.Constant):
@@ -755,6 +763,8 @@ class _Extractor:
             if len(refs) == 1 and isinstance(node.value, (ast.Call, ast.Name, ast.Attribute, ast.Await)):
                 # An unannotated function returns the class of what it returns (get_csv_writer()).
                 self.f.types.append((("r", ctx.func), ("ref", refs[0])))
+            elif _item_type(node.value, refs) is not None:
+                self.f.types.append((("r", ctx.func), _item_type(node.value, refs)))  # return caches[alias]
             if _is_download(node.value) and refs:
                 # return "customers.csv", "text/csv", data: a file handed to the framework to send.
                 self.sink_like_call(node, "download", refs, ctx, display="a download returned")
@@ -1283,6 +1293,8 @@ class _Extractor:
                 self.f.types.append((tref, ("ref", refs[0])))
             elif isinstance(value, (ast.Name, ast.Attribute)) and refs:
                 self.f.types.append((tref, ("ref", refs[0])))
+            elif _item_type(value, refs) is not None:
+                self.f.types.append((tref, _item_type(value, refs)))
 
     # -- expressions ------------------------------------------------------------
     def callee_ref(self, node, ctx: _Ctx) -> Ref | None:
@@ -1394,6 +1406,8 @@ class _Extractor:
         key = _literal(node.slice)
         if isinstance(key, str) and base:
             t = self.temp(node, base, f"read key {key!r}", f"read:{key!r}")
+            if len(base) == 1 and base[0][0] == "n":
+                self.f.types.append((t[0], ("item", base[0])))  # caches["default"]: an item of a library registry
             if _short(node.value).rsplit(".", 1)[-1] not in SETTINGS_HOLDERS:
                 self.maybe_infer(node, key, t[0], self.code_text(node))
             return t

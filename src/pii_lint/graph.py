@@ -204,7 +204,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._call_module = {c.id: m for m in p.modules.values() for c in m.calls}
         for mod in p.modules.values():
             for ref, texpr in mod.types:
-                if ref[0] in ("n", "f", "r"):
+                if ref[0] in ("n", "f", "r") or texpr[0] == "item":
                     self._type_facts[self.resolve(ref)].append(texpr)
         self._index_direct_calls()
         # Indexing resolved names before every class of a value could be known: forget

@@ -332,14 +332,21 @@ class ValueTypes:
         if kind == "ann":
             target = self.resolve(ref)
             return target[2:] if target.startswith("q|") else None
+        if kind == "item":
+            # caches["default"], connections["replica"]: an item of a library's registry is
+            # named by it (django.core.cache.caches[]), as the pack's callee globs expect.
+            target = self.resolve(ref)
+            return f"{target[2:]}[]" if target.startswith("q|") and self._library_value(target[2:]) else None
         if ref[0] == "c":
             return self.call_type(ref[1])
         target = self.resolve(ref)
-        if target.startswith("q|") and ref[0] == "n" and target[2:] not in self.p.classes \
-                and target[2:] not in self.p.functions and target[2:] not in self.p.modules:
+        if target.startswith("q|") and ref[0] == "n" and self._library_value(target[2:]):
             # client = stripe; return stripe: a library module (or class) handed over as a value.
             return target[2:]
         return self.type_of(target)
+
+    def _library_value(self, qual: str) -> bool:
+        return qual not in self.p.classes and qual not in self.p.functions and qual not in self.p.modules
 
     def _joined_types(self, refs) -> list[str] | None:
         """The classes of the values joined where control flow meets, when each is known."""

@@ -26,8 +26,9 @@ class CheckContext:
     def sinks(self, *kinds: str):
         return [s for s in self.builder.sinks if s.kind in kinds]
 
-    def reaching(self, sink, code: str) -> list[tuple[str, list]]:
-        """Sources that reach ``sink`` for ``code``, best first, one per category set.
+    def reaching(self, sink, code: str, every: bool = False) -> list[tuple[str, list]]:
+        """Sources that reach ``sink`` for ``code``, best first, one per category set (or
+        all of them with ``every``: a fix must change every read, not one per category).
 
         A source found by name only is dropped when a tagged source of the same
         category reaches the same sink.
@@ -50,10 +51,15 @@ class CheckContext:
             info = sources[node]
             if info["inferred"] and set(info["categories"]) <= tagged_cats:
                 continue
-            key = (info["how"] == "record", info.get("class")) if info["how"] == "record" else tuple(info["categories"])
+            key = self.source_kind(node) if not every else node
             if key not in best:
                 best[key] = (node, path)
         return list(best.values())
+
+    def source_kind(self, node: str) -> tuple:
+        """Sources of one kind make one line of a report: a record class, or a category set."""
+        info = self.sources[node]
+        return (True, info.get("class")) if info["how"] == "record" else tuple(info["categories"])
 
     def what(self, node: str) -> str:
         """``contact.email (Customer.email)``, or ``Customer record (contact.email, ...)``."""

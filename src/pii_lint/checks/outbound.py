@@ -12,8 +12,8 @@ from .recipients import destination
 def check_202(ctx):
     for sink in ctx.sinks("http", "sdk"):
         dest = destination(ctx, sink)
-        offending = []  # (source, path, message), best first
-        for source, path in ctx.reaching(sink, "PII202"):
+        offending = []  # (source, path, message), best first: every source, for the fix
+        for source, path in ctx.reaching(sink, "PII202", every=dest.declared):
             info = ctx.sources[source]
             whole, categories = info["how"] == "record", tuple(info["categories"])
             if whole:
@@ -39,11 +39,12 @@ def check_202(ctx):
                                                                 f"({ctx.describe_source(source)}) is sent to "
                                                                 f"{dest.name}, whose allow list does not include it"))
         if offending:
+            hint = hints.payload(ctx, sink, offending, dest.allow) if dest.declared else None
+            offending = _one_per_kind(ctx, offending)
             source, path, _, message = offending[0]
             more = len(offending) - 1
             suffix = f" (and {more} more source{'s' if more > 1 else ''})" if more else ""
             categories = sorted({c for _, _, cats, _ in offending for c in cats})
-            hint = hints.payload(ctx, sink, offending, dest.allow) if dest.declared else None
             yield ctx.flow_finding("PII202", sink, source, path, message + suffix, categories=categories, fix_hint=hint)
 
 
@@ -67,3 +68,15 @@ def _sent(ctx, source: str, path) -> tuple[str, ...]:
     formatted (`str(order_line)`), or all of it."""
     info = ctx.sources[source]
     return revealed(ctx.flows, info, path) if info["how"] == "record" else tuple(info["categories"])
+
+
+def _one_per_kind(ctx, offending: list) -> list:
+    """The report names one source per record class or category set, best first."""
+    seen: set = set()
+    kept = []
+    for entry in offending:
+        kind = ctx.source_kind(entry[0])
+        if kind not in seen:
+            seen.add(kind)
+            kept.append(entry)
+    return kept

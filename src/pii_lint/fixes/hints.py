@@ -7,6 +7,8 @@ can mark fixable findings without parsing anything again.
 
 from __future__ import annotations
 
+import ast
+
 
 def tag(category: str) -> tuple:
     return ("tag", category[5:] if category.startswith("user.") else category)
@@ -56,6 +58,24 @@ def record_key(builder, cls: str) -> str | None:
     return None
 
 
+def _name_read(info) -> str | None:
+    """The name a value personal by its name was read by, from its label: ``email``,
+    ``request.POST["street"]``, ``data.get("phone")`` and ``order.phone`` give the name
+    the fix looks for in the payload (variable, key or attribute)."""
+    try:
+        node = ast.parse(info.get("label", ""), mode="eval").body
+    except SyntaxError:
+        return None
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    key = node.slice if isinstance(node, ast.Subscript) else \
+        node.args[0] if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and node.func.attr == "get" and node.args else None
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value else None
+
+
 def logged(ctx, sink, source: str, path) -> tuple | None:
     """PII201: ("log", class, attribute, key or None) when a record's attribute is logged;
     ("log", "", name, None, "name") when a variable personal by its name is (only a mask can
@@ -86,13 +106,15 @@ def expiry(sink) -> tuple | None:
 
 
 def payload(ctx, sink, offending, allow) -> tuple | None:
-    """PII202: ("payload", include, drop). ``include``: the fields of a whole record the
-    recipient may receive (non-personal fields too); ``drop``: personal fields it may not."""
+    """PII202: ("payload", include, drop, entries). ``include``: the fields of a whole record
+    the recipient may receive (non-personal fields too); ``drop``: personal fields it may not;
+    ``entries``: (line, key) of the dict entries that carry them into the payload."""
     from ..checks.models import field_facts
 
     b = ctx.builder
     include: set[str] = set()
     drop: set[str] = set()
+    entries: set[tuple[int, str]] = set()
     whole = False
     for source, path, categories, _ in offending:
         info = ctx.sources[source]
@@ -109,11 +131,31 @@ def payload(ctx, sink, offending, allow) -> tuple | None:
                     include.add(fld.name)
             continue
         field = _field(source)
-        # A payload built in a variable of the same function is found by the fix too.
-        if field is None or not _read_in_call_scope(sink, path, locals_too=True):
+        name = field[1] if field is not None else _name_read(info) if info["how"] == "name" else None
+        entry = _dict_entry(path, sink.module.path)
+        # A payload built in a variable of the same function is found by the fix by the names
+        # it reads; one built elsewhere in the file, by the dict entries the values went into.
+        if entry is not None:
+            entries.add(entry)
+        elif name is None or not _read_in_call_scope(sink, path, locals_too=True):
             return None
-        drop.add(field[1])
+        if name is not None:
+            drop.add(name)
     include -= drop
-    if not drop or (whole and not include):
+    if not (drop or entries) or (whole and not include):
         return None
-    return ("payload", tuple(sorted(include)) if whole else (), tuple(sorted(drop)))
+    return ("payload", tuple(sorted(include)) if whole else (), tuple(sorted(drop)), tuple(sorted(entries)))
+
+
+def _dict_entry(path, module_path: str) -> tuple[int, str] | None:
+    """(line, key) of the dict entry a value was first put under, when that is in the
+    call's own file (``"EMAIL": data["email"]`` in a dict that is encoded, then sent)."""
+    for _, data in path:
+        op = data.get("op") if data is not None else None
+        if not op or not op.startswith("put:"):
+            continue
+        key = ast.literal_eval(op[4:])
+        if isinstance(key, str) and data.get("at") and data["at"][0] == module_path:
+            return data["at"][1], key
+        return None  # a tuple's item or an entry of another file: not one the fix can cut
+    return None

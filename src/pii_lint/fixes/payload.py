@@ -2,8 +2,9 @@
 
 ``obj.model_dump()`` -> ``obj.model_dump(include={...})``, ``model_to_dict(obj)`` ->
 ``model_to_dict(obj, fields=[...])``, and a dict literal (or ``dict(...)``) loses the
-entries that carry fields outside the list. The payload may be built in the call or in
-the variable it passes, assigned earlier in the same function.
+entries that carry fields outside the list. The payload may be built in the call, in
+the variable it passes (assigned earlier in the same function), or in dict entries of the
+same file that the analysis followed the values through (encoded, joined, then sent).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .cst import Source, Unavailable, replace_nodes, walk
 
 
 def rewrite(src: Source, finding, settings):
-    _, include, drop = finding.fix_hint
+    _, include, drop, entries = finding.fix_hint
     call = src.call_at(finding.location.line, finding.location.col)
     where = [call] + _assigned_values(src, call)
     for node in where:
@@ -25,7 +26,27 @@ def rewrite(src: Source, finding, settings):
         if changes:
             module = src.module.deep_replace(node, replace_nodes(node, changes))
             return module, "send only what the recipient may receive: " + "; ".join(done)
-    raise Unavailable("the payload is not built in the call or in a variable assigned in the same function")
+    changes, done = _entry_changes(src, set(entries))
+    if changes:
+        return replace_nodes(src.module, changes), "send only what the recipient may receive: " + "; ".join(done)
+    raise Unavailable("the payload is not built in the call, in a variable assigned in the same function, "
+                      "or in dict entries of this file")
+
+
+def _entry_changes(src: Source, entries: set[tuple[int, str]]) -> tuple[dict, list[str]]:
+    """The dict entries the analysis followed each value into (by the value's line and the
+    key), wherever in the file the payload was put together before it was encoded and sent."""
+    changes: dict = {}
+    done: list[str] = []
+    for node, rng in src.positions.items():
+        if not isinstance(node, cst.Dict):
+            continue
+        gone = [k for k, e in enumerate(node.elements) if isinstance(e, cst.DictElement)
+                and (src.positions[e.value].start.line, _key(e.key)) in entries]
+        if gone:
+            changes[id(node)] = _cutter("elements", gone)
+            done.append("dropped " + ", ".join(_label(node.elements[k].key) for k in gone))
+    return changes, sorted(done)
 
 
 def _changes(root, include, drop) -> tuple[dict, list[str]]:
@@ -123,8 +144,17 @@ def _key(node) -> str | None:
 
 
 def _reads(node, drop) -> bool:
-    """The value reads a dropped attribute itself; a nested dict answers for its own entries."""
+    """The value reads a dropped name itself (``customer.phone``, ``request.POST["phone"]``,
+    ``data.get("phone")``, ``phone``); a nested dict answers for its own entries."""
     if isinstance(node, cst.Attribute) and node.attr.value in drop:
+        return True
+    if isinstance(node, cst.Name) and node.value in drop:
+        return True
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) \
+            and _key(node.slice[0].slice.value) in drop:
+        return True
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get" \
+            and node.args and _key(node.args[0].value) in drop:
         return True
     if isinstance(node, cst.Dict) or (isinstance(node, cst.Call) and _callee_name(node.func) == "dict"):
         return False
