@@ -2,9 +2,10 @@
 
     python benchmarks/fixes.py [--downloads DIR] [--work DIR] [--shops oscar,saleor,shuup]
 
-Downloads django-oscar 4.2.1, saleor 2.10.1 and shuup 3.1.0 with pip (as verdicts.py
-does), adds `[tool.pii-lint.fix]` with `expiry = "1d"`, `retention = "1y"` and a stand-in
-`mask = "privacy.mask"` to each copy, and
+Downloads django-oscar 4.2.1, saleor 2.10.1, shuup 3.1.0, Cartridge 1.3.4 and the app
+django-user-agents 0.4.0 with pip (as verdicts.py does), adds `[tool.pii-lint.fix]` with
+`expiry = "1d"`, `retention = "1y"` and a stand-in `mask = "privacy.mask"` to each copy,
+and the payment providers a shop would declare as recipients (``RECIPIENTS``), and
 computes every fix with its check (nothing is written). Prints, per shop and rule, the
 fixes offered and applied, the reasons for those not applied, the seconds it took, that
 every changed file parses, and one before/after example per fix kind.
@@ -26,6 +27,27 @@ import shops  # noqa: E402
 
 # `privacy.mask` stands for the masking function a shop would name (none of these has one).
 FIX_TABLE = '\n[tool.pii-lint.fix]\nexpiry = "1d"\nretention = "1y"\nmask = "privacy.mask"\n'
+# The recipients a shop would declare (none of these declares any): the payment providers
+# get the card and the payer's name; the payload fix cuts what else is sent.
+RECIPIENTS = {
+    "cartridge": """
+[tool.pii-lint.recipients.stripe]
+sdk = "stripe"
+purpose = "essential.service.payment_processing"
+allow = ["financial", "payment"]
+
+[tool.pii-lint.recipients.paypal]
+hosts = ["api-3t.paypal.com", "api-3t.sandbox.paypal.com"]
+purpose = "essential.service.payment_processing"
+allow = ["financial", "payment", "name", "contact.address"]
+""",
+    "saleor": """
+[tool.pii-lint.recipients.braintree]
+sdk = "braintree"
+purpose = "essential.service.payment_processing"
+allow = ["financial", "payment", "name"]
+""",
+}
 
 
 def run_shop(name: str, root: Path, examples: dict) -> int:
@@ -37,7 +59,7 @@ def run_shop(name: str, root: Path, examples: dict) -> int:
 
     toml = root / "pyproject.toml"
     if "[tool.pii-lint.fix]" not in toml.read_text(encoding="utf-8"):
-        toml.write_text(toml.read_text(encoding="utf-8") + FIX_TABLE, encoding="utf-8")
+        toml.write_text(toml.read_text(encoding="utf-8") + FIX_TABLE + RECIPIENTS.get(name, ""), encoding="utf-8")
     config = load_config(root)
     pack = load_project_pack(config)
     validate_against_pack(config, pack)
@@ -84,7 +106,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--downloads", type=Path)
     parser.add_argument("--work", type=Path, help="unpack the shops here (default: a temporary folder)")
-    parser.add_argument("--shops", default="oscar,saleor,shuup")
+    parser.add_argument("--shops", default="oscar,saleor,shuup,cartridge,useragents")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)

@@ -150,8 +150,15 @@ def _unpack_wheel(wheel: Path, root: Path) -> Path:
     return root
 
 
+# Apps shops install, read by benchmarks/fixes.py only: django-user-agents caches every
+# visitor's parsed user agent with no timeout (the real-code example of the expiry fix).
+SHOP_APPS = {
+    "useragents": ("django-user-agents==0.4.0", "django_user_agents-0.4.0-*.whl", True),
+}
+
+
 def prepare_more(name: str, work: Path, downloads: Path) -> Path:
-    requirement, pattern, wheel = MORE_SHOPS[name]
+    requirement, pattern, wheel = {**MORE_SHOPS, **SHOP_APPS}[name]
     if not wheel:
         return _mark_root(_unpack_sdist(_sdist(downloads, pattern, requirement), work / name))
     archive = _find(downloads, pattern)
@@ -167,6 +174,6 @@ def prepare(name: str, work: Path, downloads: Path) -> Path:
     """The project folder of one corpus: ``stdlib`` or one of ``ALL_SHOPS``."""
     if name == "stdlib":
         return prepare_stdlib(work)
-    if name in MORE_SHOPS:
+    if name in MORE_SHOPS or name in SHOP_APPS:
         return prepare_more(name, work, downloads)
     return {"oscar": prepare_oscar, "saleor": prepare_saleor, "shuup": prepare_shuup}[name](work, downloads)
