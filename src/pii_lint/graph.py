@@ -15,6 +15,7 @@ from __future__ import annotations
 import fnmatch
 from collections import defaultdict, deque
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 import networkx as nx
 
@@ -38,6 +39,29 @@ def _short_ref(ref) -> str:
     if ref[0] in ("n", "f"):
         return ref[2].split("#", 1)[0]
     return ""
+
+
+class Edge:
+    """One edge's data, read as networkx edge data is (``data["d"]``, ``data.get("at")``):
+    slots instead of a dict per edge, a third of the size on graphs of 100k edges.
+
+    ``k`` kind (INTRA, CALL, RETURN), ``d`` description, ``at`` (path, line) or None,
+    ``san`` the sanitiser's rank (-1: none), ``site`` the call site, ``op`` the operation."""
+
+    __slots__ = ("k", "d", "at", "san", "site", "op")
+
+    def __init__(self, k, d, at, san, site, op) -> None:
+        self.k, self.d, self.at, self.san, self.site, self.op = k, d, at, san, site, op
+
+    def __getitem__(self, key: str):
+        return getattr(self, key)
+
+    def get(self, key: str, default=None):
+        return getattr(self, key, default)
+
+
+# Nodes carry no attributes: one read-only mapping serves them all.
+NO_ATTRIBUTES = MappingProxyType({})
 
 
 @dataclass
@@ -171,6 +195,12 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
     def call_module(self, call_id: str) -> ModuleFacts:
         return self._call_module[call_id]
 
+    def add_node(self, node: str) -> None:
+        if node not in self.g._node:
+            self.g._succ[node] = {}
+            self.g._pred[node] = {}
+            self.g._node[node] = NO_ATTRIBUTES
+
     def add_edge(self, src: str, dst: str, kind: str, desc: str, at, san: int = -1, site=None, op=None) -> None:
         if src == dst:
             return
@@ -182,20 +212,20 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             # for subclasses) directly.
             out = succ[src] = {}
             pred[src] = {}
-            self.g._node[src] = {}
+            self.g._node[src] = NO_ATTRIBUTES
         else:
             data = out.get(dst)
             if data is not None:
                 # Keep the least-sanitised, most direct description.
-                if data["san"] != -1 and san == -1:
-                    data.update(k=kind, d=desc, at=at, san=san, site=site, op=op)
+                if data.san != -1 and san == -1:
+                    data.k, data.d, data.at, data.san, data.site, data.op = kind, desc, at, san, site, op
                 return
         into = pred.get(dst)
         if into is None:
             succ[dst] = {}
             into = pred[dst] = {}
-            self.g._node[dst] = {}
-        out[dst] = into[src] = {"k": kind, "d": desc, "at": at, "san": san, "site": site, "op": op}
+            self.g._node[dst] = NO_ATTRIBUTES
+        out[dst] = into[src] = Edge(kind, desc, at, san, site, op)
 
     # -- build ----------------------------------------------------------------
     def build(self) -> nx.DiGraph:
@@ -1007,7 +1037,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         """``raise X(...)`` comes without pack entries: an exception message is a log."""
         kind = sinks[0].kind if sinks else "log"
         node = f"s|{call.id}|{kind}"
-        self.g.add_node(node)
+        self.add_node(node)
         at = (mod.path, call.line)
         label = call.display if qual != "<raise>" else "an exception message"
         wanted = {arg for s in sinks for arg in s.args} if sinks else {"*"}

@@ -144,7 +144,7 @@ class ModelSemantics:
                                                           f"period like 30d, 12w, 6m or 7y; it is ignored"))
             for name, fld in cls.fields.items():
                 node = f"f|{qual}|{name}"
-                self.g.add_node(node)
+                self.add_node(node)
                 cats = self.config_fields.get(f"{qual}.{name}")
                 inferred = False
                 how = "config" if cats else fld.tag
@@ -188,7 +188,7 @@ class ModelSemantics:
                         continue
                     self.field_categories[(base, name)] = ((category,), False)
                     node = f"f|{base}|{name}"
-                    self.g.add_node(node)
+                    self.add_node(node)
                     self.sources[node] = {
                         "categories": (category,), "label": f"{base.rsplit('.', 1)[-1]}.{name}", "inferred": False,
                         "path": mod.path, "line": fact.line, "col": fact.col, "how": "library", "class": base,

@@ -121,11 +121,11 @@ class ValueTypes:
                 return member
             if self._is_record_class(t):
                 node = f"a|{base}|{attr}"
-                self.g.add_node(node)  # a record's non-personal attribute (customer.pk): nothing flows
+                self.add_node(node)  # a record's non-personal attribute (customer.pk): nothing flows
                 return node
         node = f"a|{base}|{attr}"
         if attr in IDENTIFIERS:
-            self.g.add_node(node)  # x.id, x.pk: a record's key, not its personal data
+            self.add_node(node)  # x.id, x.pk: a record's key, not its personal data
             return node
         if node not in self.g or not self.g.pred[node]:
             self.add_edge(base, node, INTRA, f"read .{attr}", None, op=f"attr:{attr}")
