@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import os
+import re
 import stat
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -76,22 +78,42 @@ def _special_file(path: str) -> bool:
 
 def is_excluded(rel: str, excludes: list[str]) -> bool:
     """gitignore-like: ``migrations/`` matches that folder anywhere, globs match paths or names."""
+    return _exclusion(tuple(excludes))(rel)
+
+
+@functools.lru_cache(maxsize=16)
+def _exclusion(excludes: tuple[str, ...]):
+    """One compiled test for the whole list: discovery asks it once per file and folder."""
+    folder_names, folder_paths, globs, prefixes = [], [], [], []
     for pattern in excludes:
         pat = pattern.strip()
         if not pat:
             continue
         if pat.endswith("/"):
             folder = pat.rstrip("/")
-            parts = rel.rstrip("/").split("/")
-            dirs = parts if rel.endswith("/") else parts[:-1]
-            if "/" in folder:
-                if rel.startswith(folder + "/"):
-                    return True
-            elif any(fnmatch.fnmatch(d, folder) for d in dirs):
-                return True
-        elif fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pat) or rel.startswith(pat.rstrip("/") + "/"):
+            (folder_paths if "/" in folder else folder_names).append(folder)
+        else:
+            globs.append(pat)
+            prefixes.append(pat.rstrip("/") + "/")
+    any_folder = _one_regex(folder_names)
+    any_glob = _one_regex(globs)
+    starts = tuple(f + "/" for f in folder_paths) + tuple(prefixes)
+
+    def excluded(rel: str) -> bool:
+        if starts and rel.startswith(starts):
             return True
-    return False
+        if any_glob is not None and (any_glob.match(rel) or any_glob.match(rel.rsplit("/", 1)[-1])):
+            return True
+        if any_folder is not None:
+            parts = rel.rstrip("/").split("/")
+            return any(any_folder.match(d) for d in (parts if rel.endswith("/") else parts[:-1]))
+        return False
+
+    return excluded
+
+
+def _one_regex(globs: list[str]):
+    return re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs)) if globs else None
 
 
 def _package_dirs(files: list[str]) -> set[str]:

@@ -1664,9 +1664,12 @@ class _Extractor:
         # `.get("email")` reads a personal key.
         if isinstance(func, ast.Attribute) and func.attr in ("get", "getlist", "pop", "setdefault") and node.args:
             environ = ENVIRONMENT_READ.search(_short(func.value))  # os.environ.get("SMTP_PASSWORD"): a setting
-            settings = _short(func.value).rsplit(".", 1)[-1] in SETTINGS_HOLDERS
+            holder = _short(func.value).rsplit(".", 1)[-1]
+            settings = holder in SETTINGS_HOLDERS
+            # Logger.get("emails"), Role.get("email"): a class looks an object up by its name.
+            by_name = CLASS_NAME.fullmatch(holder) is not None
             for key in self.key_names(node.args[0]):
-                if not (environ and CONSTANT_NAME.fullmatch(key)) and not settings:
+                if not (environ and CONSTANT_NAME.fullmatch(key)) and not settings and not by_name:
                     self.maybe_infer(node, key, ("c", cid), f"{self.code_text(func.value)}.{func.attr}({json.dumps(key)})")
         return [("c", cid)]
 
@@ -1689,6 +1692,7 @@ ORDERINGS = frozenset({"list", "sorted", "tuple", "set", "reversed", "iter", "fr
 
 
 CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+CLASS_NAME = re.compile(r"_?[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)*")
 ENVIRONMENT_READ = re.compile(r"(?:^|\.)(?:environ|env|config|settings)$")
 
 # SQLAlchemy column types that hold whatever the code puts in them.
