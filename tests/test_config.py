@@ -103,3 +103,17 @@ def test_exclude_replaces_the_defaults_and_extend_exclude_adds_to_them(tmp_path:
     assert "shop/migrations/0001_initial.py" not in discover(tmp_path, replaced.excludes)
     extended = config_of(tmp_path, '[tool.pii-lint]\nextend-exclude = ["shop/testimonials.py"]\n').settings
     assert discover(tmp_path, extended.excludes) == ["shop/models.py"]
+
+
+def test_project_root_without_markers_is_the_folder_run_from(tmp_path: Path, monkeypatch) -> None:
+    # An unpacked sdist or wheel has neither pyproject.toml nor .git: a file named inside
+    # the folder it is run from is analysed with the whole project, not its own folder.
+    if any((folder / m).exists() for folder in (tmp_path, *tmp_path.parents) for m in ("pyproject.toml", ".git")):
+        pytest.skip("a marker above the temporary folder")
+    deep = tmp_path / "pkg" / "sub"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert find_project_root([deep / "views.py"]) == tmp_path
+    (tmp_path / "pkg" / "x.py").write_text("", encoding="utf-8")
+    monkeypatch.chdir(deep)
+    assert find_project_root([tmp_path / "pkg" / "x.py"]) == tmp_path / "pkg"  # not under the folder run from

@@ -130,7 +130,10 @@ def find_project_root(paths: list[Path]) -> Path:
         for folder in (start, *start.parents):
             if (folder / marker).exists():
                 return folder
-    return start
+    # No marker: the folder it is run from, when the path is inside it (`pii-lint check
+    # pkg/views.py` from an unpacked sdist analyses the whole project, not one folder).
+    cwd = Path.cwd().resolve()
+    return cwd if start == cwd or cwd in start.parents else start
 
 
 def load_config(root: Path, config_file: Path | None = None) -> Config:

@@ -1008,6 +1008,9 @@ class _Extractor:
         fn.decorators = tuple(ref for ref in (self.callee_ref(d, ctx) for d in node.decorator_list
                                               if isinstance(d, (ast.Name, ast.Attribute))) if ref is not None)
         self_name = params[0] if in_class and kind in ("method", "classmethod") and params else None
+        # def prompt(msg, password=False): a switch, not a password.
+        flags = {a.arg for a, d in defaults if isinstance(d, ast.Constant) and isinstance(d.value, bool)}
+        flags |= {a.arg for a in all_args + args.kwonlyargs if isinstance(a.annotation, ast.Name) and a.annotation.id == "bool"}
         for a in all_args + args.kwonlyargs + [x for x in (args.vararg, args.kwarg) if x]:
             if a.annotation is not None:
                 ann = self.type_ref(a.annotation, ctx)
@@ -1015,7 +1018,7 @@ class _Extractor:
                     fn.annotations[a.arg] = ann
                     self.f.types.append((("n", sid, a.arg), ("ann", ann)))
                     self._annotated_marker(a.annotation, a, ("n", sid, a.arg))
-            if a.arg != self_name:
+            if a.arg != self_name and a.arg not in flags:
                 self.maybe_infer(a, a.arg, ("n", sid, a.arg), a.arg)
         if node.returns is not None:
             fn.returns = self.type_ref(node.returns, ctx)
@@ -1098,8 +1101,8 @@ class _Extractor:
             marker = self._marker_categories(annotation)
             if marker and not fact.categories:
                 fact.categories, fact.tag = marker, "annotated"
-        if isinstance(value, ast.Call):
-            fact.is_field_call = True
+        if isinstance(value, ast.Call) and (_dotted(value.func) or "").rsplit(".", 1)[-1] not in TRANSLATIONS:
+            fact.is_field_call = True  # not incorrect_cvc = _("Incorrect security code"): a label
             self._field_call(value, fact, ctx)
             if _dotted(value.func) == "property" and value.args:
                 fact.getter = self.callee_ref(value.args[0], ctx)
@@ -1692,6 +1695,9 @@ ORDERINGS = frozenset({"list", "sorted", "tuple", "set", "reversed", "iter", "fr
 
 
 CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+# gettext and its aliases: a translated label, never a field's definition.
+TRANSLATIONS = frozenset({"_", "N_", "L_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext",
+                          "pgettext_lazy", "ngettext", "ngettext_lazy", "lazy_gettext", "lazy_pgettext"})
 CLASS_NAME = re.compile(r"_?[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)*")
 ENVIRONMENT_READ = re.compile(r"(?:^|\.)(?:environ|env|config|settings)$")
 

@@ -324,6 +324,7 @@ class FlowIndex:
         """How ``fn`` returns what parameter ``param`` holds: ("same", {}) as it is (assigned,
         returned), ("put", keys) in a dict it returns under those keys, ("attrs", names) only
         attributes read from it, ("read", names) something made from those attributes only,
+        ("stored", names) in those attributes of an object it returns (``obj.owner = param``),
         ("unknown", {}) through calls or objects built from it."""
         key = (fn, param)
         cached = self._effects.get(key)
@@ -332,12 +333,16 @@ class FlowIndex:
         own = f"v|{fn}|{param}"
         puts, attrs, same, opaque = set(), set(), False, False
         read, other = set(), False  # attributes read from the parameter on any way to the return
+        stored: set[str] = set()  # attributes of a returned object the parameter was stored in
         start = f"r|{fn}"
-        seen = {(start, True)}
-        queue = deque([(start, True)])  # (node, whether every step from it to the return is plain)
+        seen = {(start, True, "", True)}
+        # (node, whether every step from it to the return is plain, the attribute of the
+        # returned object it was stored in on the way or "", whether every step is plain or
+        # moves the object in or out of a container, which keeps its attributes)
+        queue = deque([(start, True, "", True)])
         g_pred = self.g._pred
         while queue:
-            node, plain = queue.popleft()
+            node, plain, into, carried = queue.popleft()
             preds = g_pred.get(node, {})
             if node.startswith("c|") and any(d["k"] == RETURN for d in preds.values()):
                 # self._decimal_to_int(payment.amount): a project call's result is made from its
@@ -346,9 +351,9 @@ class FlowIndex:
                 refs = [r for _, rs in call.args for r in rs] + ([call.receiver] if call.receiver else []) \
                     if call is not None else []
                 for arg in (self.b.resolve(r) for r in refs):
-                    if self._owner(arg) == fn and (arg, False) not in seen:
-                        seen.add((arg, False))
-                        queue.append((arg, False))
+                    if self._owner(arg) == fn and (arg, False, into, False) not in seen:
+                        seen.add((arg, False, into, False))
+                        queue.append((arg, False, into, False))
                     if arg == own or arg.startswith(own + "#"):
                         other = opaque = True  # the parameter itself is handed on
             for src, data in preds.items():
@@ -357,7 +362,15 @@ class FlowIndex:
                 op = data.get("op") or ""
                 step_plain = plain and data["k"] == INTRA and not node.startswith("c|") and \
                     (not op or op.startswith(("put:", "read:")))
+                step_into = into
+                step_carried = carried and data["k"] == INTRA and not node.startswith("c|") and \
+                    (not op or op.startswith(("put:", "read:")) or op in ("gather", "each", "list"))
+                if op.startswith("store:") and carried and not into:
+                    step_plain, step_into = True, op[6:]  # current.acting_user = user; return current
                 if src == own or src.startswith(own + "#"):
+                    if step_into:
+                        stored.add(step_into)  # whatever was made of it, it sits in that attribute
+                        continue
                     if op.startswith("attr:"):
                         read.add(op[5:])
                     else:
@@ -375,11 +388,14 @@ class FlowIndex:
                     else:
                         opaque = True
                     continue
-                if self._owner(src) != fn or (src, step_plain) in seen:
+                state = (src, step_plain, step_into, step_carried)
+                if self._owner(src) != fn or state in seen:
                     continue
-                seen.add((src, step_plain))
-                queue.append((src, step_plain))
-        if same or (puts and attrs):
+                seen.add(state)
+                queue.append(state)
+        if stored and not (same or puts or attrs or read or opaque or other):
+            effect = ("stored", frozenset(stored))  # on an object it returns, in those attributes
+        elif same or (puts and attrs):
             effect = ("same", frozenset())
         elif opaque and read and not other:
             effect = ("read", frozenset(read))  # to_cents(payment.amount): only those attributes, reshaped
@@ -406,6 +422,7 @@ class FlowIndex:
         unknown_calls = self.b.opaque_calls
         attributes = None  # names of the entries a dict gave an object it built (Order(**data))
         stored = None  # the attribute of an object the value was stored in (refund.info_data = err)
+        stored_in_library = False
         reshaped_by_call = False
         for i, (node, data) in enumerate(path):
             if not data:
@@ -414,6 +431,10 @@ class FlowIndex:
                 how, names = self.summary_effect(data["callee"], data["param"])
                 if how in ("attrs", "read") and stored is not None and stored not in names:
                     return False  # the helper reads refund.amount, not the info_data it was given in
+                if how == "stored" and len(names) == 1:
+                    (stored,) = names  # parse_path(request): its result holds the user in acting_user
+                    stored_in_library = False
+                    continue
                 reshaped_by_call = reshaped_by_call or how != "same"
                 if how == "put":
                     entries.put(names)
@@ -437,6 +458,10 @@ class FlowIndex:
                 return False
             if data.get("d", "").startswith("passed through"):
                 reshaped_by_call = True  # ip.split(",")[0]: a piece of the value, not a named part
+                if stored is not None and not stored_in_library:
+                    return False  # project.acting_user = user; project.get_url_path(): not the user
+            if op == "str" and stored is not None and not stored_in_library:
+                return False  # f"{project}": its text, not what was put on project.acting_user
             if reshaped and op.startswith("read:") and op not in ("read:?", "read:param"):
                 return False
             if entries.step(data) is False:
@@ -451,6 +476,10 @@ class FlowIndex:
                 entries.stack.clear()
             if op.startswith("store:"):
                 stored = op[6:]
+                # An XML element's .text, a message's .body: a library object's attributes are
+                # its content; a project object's (or one of unknown class) are its own state.
+                held_by = self.b.type_of(node)
+                stored_in_library = held_by is not None and held_by not in self.b.p.classes
                 continue
             if op.startswith("attr:") and stored is not None:
                 if op[5:] != stored:

@@ -17,6 +17,10 @@ def is_field(fld) -> bool:
     return fld.is_field_call or fld.type_ref is not None or fld.tag != ""
 
 
+ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag",
+                        "django.db.models.Choices", "django.db.models.TextChoices", "django.db.models.IntegerChoices",
+                        "django.db.models.enums.Choices", "django.db.models.enums.TextChoices",
+                        "django.db.models.enums.IntegerChoices"})
 DJANGO_FIELD_MODULES = ("q|django.db.models.", "q|django.contrib.gis.db.models.", "q|django.contrib.postgres.fields.")
 
 
@@ -142,6 +146,7 @@ class ModelSemantics:
             if cls.retention is not None and not RETENTION.match(cls.retention):
                 self.bad_tags.append((mod.path, cls.line, f"retention {cls.retention!r} of {cls.name} is not a "
                                                           f"period like 30d, 12w, 6m or 7y; it is ignored"))
+            enum = any(c in ENUM_BASES for c in self.mro(qual))  # members are constants, not fields
             for name, fld in cls.fields.items():
                 node = f"f|{qual}|{name}"
                 self.add_node(node)
@@ -151,7 +156,8 @@ class ModelSemantics:
                 if not cats and fld.categories:
                     cats = tuple(self._category(c, mod, fld.line) for c in fld.categories)
                     cats = tuple(c for c in cats if c)
-                if not cats and self.infer and not fld.relation and is_field(fld):
+                if not cats and self.infer and not fld.relation and is_field(fld) and not enum \
+                        and not self._plain_object(fld):
                     # The name first; else the field's type (email_field = models.EmailField()).
                     cat = self.pack.infer_name(name) or self.pack.info.field_types.get(fld.kind)
                     if cat and (fld.choices or fld.kind in FLAG_FIELDS) and self.pack.is_under(cat, FREE_TEXT_CATEGORIES):
@@ -172,6 +178,15 @@ class ModelSemantics:
         self._class_scoped_names()
         self._geocodes()
         self._things_not_people()
+
+    def _plain_object(self, fld) -> bool:
+        """``contact_emails = SettingProperty(...)``: an object of a project class built on no
+        library class is a descriptor or a value, not a column (a field class extends one)."""
+        if not fld.is_field_call or not fld.encrypted_by:
+            return False
+        target = self.resolve(fld.encrypted_by[0])
+        return target.startswith("q|") and target[2:] in self.p.classes \
+            and all(c in self.p.classes or c in ("object", "builtins.object") for c in self.mro(target[2:]))
 
     def _library_fields(self) -> None:
         """Fields a project model inherits from a library base (Django's AbstractUser brings
