@@ -179,7 +179,7 @@ POSITIVE = {
     "ethnicity": "user.demographic.race_ethnicity",
     "political_opinion": "user.demographic.political_opinion",
     "sexual_orientation": "user.demographic.sexual_orientation",
-    "fingerprint": "user.biometric.fingerprint",
+    "fingerprint_image": "user.biometric.fingerprint",
     "criminal_record": "user.criminal_history",
 }
 
@@ -195,6 +195,7 @@ NEGATIVE = [
     "ip_whitelist", "allowed_ips", "server_ip", "ip_version",
     "SESSION_COOKIE_AGE", "CSRF_COOKIE_NAME", "marketing_consent",
     "mobile_app", "race_condition", "health_check", "ssh_key_fingerprint", "expiry_date",
+    "fingerprint", "card_fingerprint",
     "user_id", "customer_id", "order_id", "created_at", "country", "zipfile", "secret_key",
 ]
 

@@ -1060,6 +1060,8 @@ class _Extractor:
                                 cls.retention = lit
                         elif target.id == "__tablename__":
                             cls.tablename = True
+                        elif target.id == "__abstract__" and _literal(stmt.value) is True:
+                            cls.meta_abstract = True  # SQLAlchemy's abstract base: no table of its own
                         else:
                             if target.id in ("model", "queryset"):
                                 cls.model_ref = self.callee_ref(_chain_root(stmt.value), inner)
@@ -1139,10 +1141,12 @@ class _Extractor:
         fact.manager = made_by.endswith("Manager") or made_by.rsplit(".", 1)[-1] in ("as_manager", "from_queryset")
         fact.kind = last
         if last in ("Column", "mapped_column") and call.args:
-            # Column(JSON), mapped_column(JSONB()): the column's type says what it holds.
-            first = call.args[0]
-            typed = _dotted(first.func if isinstance(first, ast.Call) else first) or ""
-            if typed.rsplit(".", 1)[-1] in SQL_PAYLOAD_TYPES:
+            # Column(JSON), Column(db.Integer, ForeignKey(...)): the column's type says what it
+            # holds (a name given first, Column("name", String), comes before it).
+            args = call.args[1:] if isinstance(call.args[0], ast.Constant) else call.args
+            first = args[0] if args else None
+            typed = (_dotted(first.func if isinstance(first, ast.Call) else first) or "") if first is not None else ""
+            if typed.rsplit(".", 1)[-1] in SQL_PAYLOAD_TYPES or typed.rsplit(".", 1)[-1] in SQL_SCALAR_TYPES:
                 fact.kind = typed.rsplit(".", 1)[-1]
         fact.described = " ".join(_field_descriptions(call))
         if last in VALUE_TYPED_FIELDS and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)):
@@ -1703,6 +1707,8 @@ ENVIRONMENT_READ = re.compile(r"(?:^|\.)(?:environ|env|config|settings)$")
 
 # SQLAlchemy column types that hold whatever the code puts in them.
 SQL_PAYLOAD_TYPES = frozenset({"JSON", "JSONB", "PickleType", "ARRAY", "HSTORE", "JSONType"})
+SQL_SCALAR_TYPES = frozenset({"Integer", "BigInteger", "SmallInteger", "Numeric", "Float", "Boolean", "Date",
+                              "DateTime", "Time", "Interval"})
 
 DOWNLOAD_TYPE = re.compile(r"^(?:text/(?:csv|plain|tab-separated-values)|application/(?:json|xml|zip|pdf|"
                            r"vnd\.ms-excel|vnd\.openxmlformats[\w.-]*|x-ndjson|octet-stream))\b")

@@ -1018,7 +1018,25 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 kind, qual = self.callee(call)
                 if kind == "ext" and qual in stores:
                     self._server_sessions.update(stores[qual])
+            if self._own_session_interface():
+                self._server_sessions.update(("flask.session", "flask.globals.session"))
         return self._server_sessions
+
+    def _own_session_interface(self) -> bool:
+        """``session_interface = RedisSessionInterface()`` on the app (or its Flask subclass):
+        a session interface other than Flask's signed cookie keeps the session on the server."""
+        for node in self.g:
+            if not (node.startswith(("a|", "f|")) and node.endswith("|session_interface")):
+                continue
+            for src in self.g._pred[node]:
+                call = self._calls_by_id.get(src[2:]) if src.startswith("c|") else None
+                if call is None:
+                    continue
+                kind, qual = self.callee(call)
+                lineage = self.mro(qual) if kind == "class" else [qual] if kind == "ext" else []
+                if lineage and not any(c.endswith("SecureCookieSessionInterface") for c in lineage):
+                    return True
+        return False
 
     def _user_facing_error(self, raised) -> bool:
         """A validation error: its message is shown to the person who typed the value."""

@@ -38,6 +38,8 @@ DateTime Time Interval""".split())
 TEXT_CATEGORIES = ["user.name", "user.contact.email", "user.contact.address", "user.account", "user.authorization"]
 # Categories of free text a field with `choices=` cannot hold.
 FREE_TEXT_CATEGORIES = ["user.name", "user.contact", "user.government_id", "user.financial", "user.authorization"]
+# What a number, a date or a flag column cannot hold: text identifiers and tokens.
+TEXT_ONLY_CATEGORIES = TEXT_CATEGORIES + ["user.device.cookie_id"]
 # Field classes that hold a yes/no, whatever their name says (`preset_password`, `ticket_on_email`).
 FLAG_FIELDS = frozenset({"BooleanField", "NullBooleanField", "Boolean"})
 DJANGO_USER = "django.contrib.auth.models.User"

@@ -9,7 +9,7 @@ from collections import defaultdict
 from .config import RETENTION
 from .errors import ConfigError
 from .facts import CallFact, ClassFact, ModuleFacts
-from .idioms import FLAG_FIELDS, ORM_BASES, FREE_TEXT_CATEGORIES, DJANGO_USER, USER_BASES
+from .idioms import FLAG_FIELDS, ORM_BASES, FREE_TEXT_CATEGORIES, DJANGO_USER, SCALAR_FIELDS, TEXT_ONLY_CATEGORIES, USER_BASES
 
 
 def is_field(fld) -> bool:
@@ -162,6 +162,8 @@ class ModelSemantics:
                     cat = self.pack.infer_name(name) or self.pack.info.field_types.get(fld.kind)
                     if cat and (fld.choices or fld.kind in FLAG_FIELDS) and self.pack.is_under(cat, FREE_TEXT_CATEGORIES):
                         cat = None  # name = CharField(choices=BACKENDS), send_password = BooleanField(): not the data
+                    if cat and fld.kind in SCALAR_FIELDS and self.pack.is_under(cat, TEXT_ONLY_CATEGORIES):
+                        cat = None  # session_id = Column(Integer, ForeignKey(...)): a number holds no cookie or e-mail
                     if cat and self._evidence_against_name(cls, fld):
                         self.withdrawn_fields.add(name)
                         cat = None
