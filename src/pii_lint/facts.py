@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import string
 import sys
 import threading
 import warnings
@@ -369,6 +370,25 @@ def _dotted(node) -> str | None:
         parts.append(node.id)
         return ".".join(reversed(parts))
     return None
+
+
+def _in_settings(node) -> bool:
+    """``settings.GITHUB_CREDENTIALS[host]``, ``app.config``: read from configuration."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        if isinstance(node, ast.Attribute) and node.attr in SETTINGS_HOLDERS:
+            return True
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return isinstance(node, ast.Name) and node.id in SETTINGS_HOLDERS
+
+
+def _format_fields(template: str) -> list[str] | None:
+    """The names ``"{url}/{owner}/{slug}"`` formats, or None when one is positional or odd."""
+    try:
+        parsed = [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
+    except ValueError:
+        return None
+    names = [re.split(r"[.\[]", field, maxsplit=1)[0] for field in parsed]
+    return names if all(n.isidentifier() for n in names) else None
 
 
 def _item_type(value, refs):
@@ -1415,7 +1435,7 @@ class _Extractor:
             t = self.temp(node, base, f"read key {key!r}", f"read:{key!r}")
             if len(base) == 1 and base[0][0] == "n":
                 self.f.types.append((t[0], ("item", base[0])))  # caches["default"]: an item of a library registry
-            if _short(node.value).rsplit(".", 1)[-1] not in SETTINGS_HOLDERS:
+            if not _in_settings(node.value):
                 self.maybe_infer(node, key, t[0], self.code_text(node))
             return t
         choices = self.key_names(node.slice)
@@ -1636,8 +1656,16 @@ class _Extractor:
             pos_consts.append(_literal(a))
             _url_parts(a, i, strings, names)
         consts = {}
+        # "{url}/{owner}".format(**creds): only the entries the template names are in the text.
+        fields = _format_fields(func.value.value) if isinstance(func, ast.Attribute) and func.attr == "format" \
+            and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str) else None
         for kw in node.keywords:
             key = kw.arg if kw.arg is not None else "**"
+            if key == "**" and fields is not None:
+                refs = self.expr(kw.value, ctx)
+                for name in dict.fromkeys(fields):
+                    args.append((name, tuple(self.temp(kw.value, refs, f"read key {name!r}", f"read:{name!r}"))))
+                continue
             args.append((key, tuple(self.expr(kw.value, ctx))))
             if kw.arg is not None:
                 consts[kw.arg] = _literal(kw.value)
@@ -1672,7 +1700,7 @@ class _Extractor:
         if isinstance(func, ast.Attribute) and func.attr in ("get", "getlist", "pop", "setdefault") and node.args:
             environ = ENVIRONMENT_READ.search(_short(func.value))  # os.environ.get("SMTP_PASSWORD"): a setting
             holder = _short(func.value).rsplit(".", 1)[-1]
-            settings = holder in SETTINGS_HOLDERS
+            settings = _in_settings(func.value)
             # Logger.get("emails"), Role.get("email"): a class looks an object up by its name.
             by_name = CLASS_NAME.fullmatch(holder) is not None
             for key in self.key_names(node.args[0]):

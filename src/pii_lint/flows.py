@@ -373,6 +373,8 @@ class FlowIndex:
                         continue
                     if op.startswith("attr:"):
                         read.add(op[5:])
+                    elif op.startswith("read:'"):
+                        read.add(op[6:-1])  # credentials["hostname"]: that entry only
                     else:
                         other = True
                     if not plain:
@@ -431,6 +433,9 @@ class FlowIndex:
                 how, names = self.summary_effect(data["callee"], data["param"])
                 if how in ("attrs", "read") and stored is not None and stored not in names:
                     return False  # the helper reads refund.amount, not the info_data it was given in
+                if how in ("attrs", "read") and entries.stack and entries.stack[-1] is not ANY_KEY \
+                        and not any(repr(n) in entries.stack[-1] for n in names):
+                    return False  # get_fork_failed_message(creds) reads creds["hostname"], not the token
                 if how == "stored" and len(names) == 1:
                     (stored,) = names  # parse_path(request): its result holds the user in acting_user
                     stored_in_library = False

@@ -1251,6 +1251,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         # basket.owner: a foreign key read on a record is the related record.
         typed += [f"f|{cls}|{name}" for cls, fact in self.p.classes.items() for name, fld in fact.fields.items()
                   if fld.relation and fld.is_field_call and fld.kind in SINGLE_RELATIONS]
+        # request.user, flask's session.user, request.customer: the signed-in person's record.
+        typed += [n for n in self.g if n.startswith("a|") and n.endswith(("|user", "|customer"))]
         for node in typed:
             t = self.type_of(node) if not node.startswith("c|") else self.call_type(node[2:])
             if t in record_classes and (node in self.g or node.startswith("v|") or node.startswith("c|")):

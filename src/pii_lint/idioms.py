@@ -17,7 +17,8 @@ ORM_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django.co
 ORM_CHAIN = frozenset("""get filter exclude all first last earliest latest order_by select_related
 prefetch_related only defer distinct iterator none using annotate reverse get_or_404 first_or_404 filter_by
 one one_or_none scalar scalars scalar_one scalar_one_or_none unique where limit offset get_queryset
-create get_or_create update_or_create in_bulk""".split())
+create get_or_create update_or_create in_bulk with_parent options join outerjoin group_by having
+one_or_404 paginate execution_options""".split())
 # Pydantic/ORM class methods that build an instance of the class.
 CLASS_BUILDERS = frozenset("""model_validate model_validate_json parse_obj parse_raw from_orm model_construct
 construct objects query""".split())

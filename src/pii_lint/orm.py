@@ -135,6 +135,12 @@ class ModelSemantics:
                 (q for q, fact in self.p.classes.items() if not fact.meta_abstract and self.is_orm_model(q)
                  and any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(q) if c not in self.p.classes)),
                 key=lambda q: (len(self.mro(q)), q))
+            if not found:
+                # A Flask or SQLAlchemy app's own: the one stored model named User.
+                found = sorted(q for q, fact in self.p.classes.items() if fact.name == "User"
+                               and not fact.meta_abstract and self.is_orm_model(q)
+                               and not any(c not in self.p.classes and c.startswith("django.") for c in self.mro(q)))
+                found = found if len(found) == 1 else []
             # Without one of its own, the project uses Django's: deleting it still cascades.
             self._user_model = found[0] if found else DJANGO_USER
         return self._user_model

@@ -409,7 +409,9 @@ class ValueTypes:
                 return self.type_of(f"r|{qual}")
             head, _, method = qual.rpartition(".")
             # Customer.objects.get(), Customer.model_validate(), session.get(Customer, 1)
-            owner = head[: -len(".objects")] if head.endswith(".objects") else head
+            # Customer.query.filter_by() (Flask-SQLAlchemy) as Customer.objects.filter()
+            owner = head[: -len(".objects")] if head.endswith(".objects") else \
+                head[: -len(".query")] if head.endswith(".query") else head
             if owner in self.p.classes and method not in NO_DATA_METHODS and method not in AGGREGATES \
                     and (method in ORM_CHAIN or method in CLASS_BUILDERS or head != owner):
                 return owner
