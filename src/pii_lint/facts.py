@@ -372,6 +372,25 @@ def _dotted(node) -> str | None:
     return None
 
 
+_REPORTS = re.compile(r"(?:^|_)(?:log|logger|logging|debug|info|warning|warn|error|exception|critical|print|"
+                      r"capture_exception|capture_message|report|report_error|notify|echo|write)(?:$|_)", re.I)
+
+
+def _quiet_catches(handlers) -> frozenset[str]:
+    """``except ResetError as e: return render(...)``: the exceptions a try statement's
+    handlers catch and keep to themselves (no raise, no log, print or report call)."""
+    caught: set[str] = set()
+    for handler in handlers:
+        if any(isinstance(n, ast.Raise) or (isinstance(n, ast.Call) and _REPORTS.search(
+                (_dotted(n.func) or "").rsplit(".", 1)[-1])) for stmt in handler.body for n in ast.walk(stmt)):
+            continue
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        for t in types:
+            name = (_dotted(t) or "").rsplit(".", 1)[-1] if t is not None else "*"
+            caught.add("*" if name in ("", "*", "Exception", "BaseException") else name)
+    return frozenset(caught)
+
+
 def _in_settings(node) -> bool:
     """``settings.GITHUB_CREDENTIALS[host]``, ``app.config``: read from configuration."""
     while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
@@ -461,6 +480,9 @@ class _Extractor:
         self.loop_keys: dict[str, tuple[str, ...]] = {}
         self.aged_names: frozenset[str] = frozenset()  # loop variables over records past an age
         self.loop_owner = None  # (object ref, relation) the innermost loop goes over
+        # Exception names caught around the statement being read, by handlers that neither
+        # re-raise nor log ("*": any): a raise they catch is handled, not an exception message.
+        self.quiet_catches: list[frozenset[str]] = []
         self.loop_elements: dict[str, tuple] = {}  # loop variable -> refs of the container it is an element of
         self.owner_vars: dict[tuple, tuple] = {}  # (scope, local) -> (object ref, relation) it holds
         self.element_op = "each"  # the op of a loop's "element of" edges: "each:owned" over one person's
@@ -794,7 +816,9 @@ class _Extractor:
             refs = self.expr(node.exc, ctx)
             if refs:
                 raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-                self.sink_like_call(node, "raise", refs, ctx, raised=self.callee_ref(raised, ctx))
+                name = (_dotted(raised) or "").rsplit(".", 1)[-1]
+                if not any("*" in caught or name in caught for caught in self.quiet_catches):
+                    self.sink_like_call(node, "raise", refs, ctx, raised=self.callee_ref(raised, ctx))
         if node.cause is not None:
             self.expr(node.cause, ctx)
 
@@ -863,7 +887,9 @@ class _Extractor:
 
     def s_Try(self, node, ctx):
         before = dict(self.vers)
+        self.quiet_catches.append(_quiet_catches(node.handlers))
         self.block(node.body, ctx)
+        self.quiet_catches.pop()
         after_body = dict(self.vers)
         self.block(node.orelse, ctx)
         ends = [] if _exits(node.orelse or node.body) else [self.vers]
@@ -1053,7 +1079,9 @@ class _Extractor:
             inner = _Ctx(sid, ctx.class_qual, ctx.self_name, (), 0, sid)
         else:
             inner = _Ctx(sid, None, None, (), 0, sid)
+        catches, self.quiet_catches = self.quiet_catches, []  # a raise in it escapes to its caller
         self.block(node.body, inner)
+        self.quiet_catches = catches
         self.vscope, self.versioned, self.vers, self.vcount = saved
 
     s_AsyncFunctionDef = s_FunctionDef
