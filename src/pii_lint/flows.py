@@ -523,6 +523,8 @@ class FlowIndex:
             fact = b.p.classes.get(c)
             if fact is not None and attr in fact.fields:
                 return (c, attr) in b.field_categories or fact.fields[attr].relation
+            if f"{c}.{attr}" in b.p.classes:
+                return False  # profile.urls: a class nested in the record's class (its URL patterns)
         return True  # a method or property: as far as we can tell
 
     def _record_survives(self, cls: str, path: list) -> bool:

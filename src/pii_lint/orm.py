@@ -4,6 +4,7 @@ and the evidence that outweighs names)."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from .config import RETENTION
@@ -17,6 +18,9 @@ def is_field(fld) -> bool:
     return fld.is_field_call or fld.type_ref is not None or fld.tag != ""
 
 
+# socks_proxy_host = GenericIPAddressField(), smtp_server = EmailField(): a machine's, whatever the type.
+INFRASTRUCTURE = re.compile(r"(?:^|_)(?:host|hosts|server|servers|proxy|gateway|relay|dns|nameserver|router|smtp|imap|"
+                            r"pop3?|mailbox|box|sender|from|reply_to|noreply|no_reply)(?:$|_)")
 ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag",
                         "django.db.models.Choices", "django.db.models.TextChoices", "django.db.models.IntegerChoices",
                         "django.db.models.enums.Choices", "django.db.models.enums.TextChoices",
@@ -165,7 +169,8 @@ class ModelSemantics:
                 if not cats and self.infer and not fld.relation and is_field(fld) and not enum \
                         and not self._plain_object(fld):
                     # The name first; else the field's type (email_field = models.EmailField()).
-                    cat = self.pack.infer_name(name) or self.pack.info.field_types.get(fld.kind)
+                    cat = self.pack.infer_name(name) or (
+                        self.pack.info.field_types.get(fld.kind) if not INFRASTRUCTURE.search(name) else None)
                     if cat and (fld.choices or fld.kind in FLAG_FIELDS) and self.pack.is_under(cat, FREE_TEXT_CATEGORIES):
                         cat = None  # name = CharField(choices=BACKENDS), send_password = BooleanField(): not the data
                     if cat and fld.kind in SCALAR_FIELDS and self.pack.is_under(cat, TEXT_ONLY_CATEGORIES):
