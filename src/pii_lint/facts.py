@@ -74,6 +74,7 @@ class FieldFact:
     kind: str = ""  # the field class called: "JSONField", "CharField"
     related_name: str | None = None  # ForeignKey(..., related_name="orders"): the reverse accessor
     getter: Ref | None = None  # name = property(get_name, set_name): the function that reads it
+    deletes_related: bool = False  # relationship(Child, cascade="all, delete-orphan"): deleting this deletes them
 
 
 @dataclass(slots=True)
@@ -389,6 +390,12 @@ def _quiet_catches(handlers) -> frozenset[str]:
             name = (_dotted(t) or "").rsplit(".", 1)[-1] if t is not None else "*"
             caught.add("*" if name in ("", "*", "Exception", "BaseException") else name)
     return frozenset(caught)
+
+
+def _deletes(node) -> bool:
+    """A SQLAlchemy cascade string that deletes: "all", "delete", "all, delete-orphan"."""
+    value = _literal(node)
+    return isinstance(value, str) and any(part.strip() in ("all", "delete", "delete-orphan") for part in value.split(","))
 
 
 def _in_settings(node) -> bool:
@@ -1181,6 +1188,11 @@ class _Extractor:
                     fact.related_name = _literal(kw.value)
                 if kw.arg == "on_delete":
                     fact.cascade = (_dotted(kw.value) or "").endswith("CASCADE")
+                if kw.arg == "cascade" and _deletes(kw.value):
+                    fact.deletes_related = True  # SQLAlchemy: the parent's delete reaches these rows
+                if kw.arg == "backref" and isinstance(kw.value, ast.Call) and any(
+                        k.arg == "cascade" and _deletes(k.value) for k in kw.value.keywords):
+                    fact.cascade = True  # backref("links", cascade="all, delete-orphan"): the other side's delete
             inner = [a for a in node.args if isinstance(a, ast.Call)]
             # encrypt(models.CharField(...)) and Column(StringEncryptedType(...)) both nest.
             node = inner[0] if inner else None

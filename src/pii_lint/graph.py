@@ -704,6 +704,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             return False
         if not chosen:
             fields = {f for c in self.mro(t) if c in self.p.classes for f in self.p.classes[c].fields}
+            if not any(self.is_personal_field(t, str(x)) for x in excluded):
+                return False  # model_to_dict(self, exclude=["id"]): every personal field, the whole record
             chosen = sorted(fields - {str(x) for x in excluded})
         for name in chosen:
             member = self.class_member(t, str(name))

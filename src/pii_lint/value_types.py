@@ -229,6 +229,10 @@ class ValueTypes:
                 if target.startswith("q|"):
                     return target[2:]
         if node.startswith("v|"):
+            scope, _, name = node[2:].rpartition("|")
+            fn = self.p.functions.get(scope)
+            if fn is not None and fn.kind == "method" and fn.class_qual and fn.params and fn.params[0] == name:
+                return fn.class_qual  # session.delete(self) in a model's method
             return self._library_param(node) or self._duck_type(node)
         return None
 

@@ -16,6 +16,15 @@ def erasable(builder, models) -> set[str]:
     changed = True
     while changed:
         changed = False
+        for cls in sorted(done):
+            # Reservation.edit_logs = relationship(..., cascade="all, delete-orphan"): deleting a
+            # reservation deletes its logs.
+            for _, fld in field_facts(builder, cls) if cls in builder.p.classes else ():
+                target = builder.model_class(fld.type_ref) if fld.deletes_related and fld.type_ref else None
+                for sub in builder.subclasses(target) if target is not None else ():
+                    if sub not in done:
+                        done.add(sub)
+                        changed = True
         for cls in models:
             if cls in done:
                 continue
