@@ -392,6 +392,13 @@ def _quiet_catches(handlers) -> frozenset[str]:
     return frozenset(caught)
 
 
+# WTForms turns a ValueError raised in these into the field's error; Django forms do the
+# same for a ValidationError in clean_<field>.
+VALIDATING_METHODS = re.compile(r"pre_validate|post_validate|process_formdata|process_data|validate|validate_\w+|"
+                                r"clean|clean_\w+|to_python")
+VALIDATION_ERRORS = frozenset({"ValueError", "ValidationError", "StopValidation", "TypeError"})
+
+
 def _deletes(node) -> bool:
     """A SQLAlchemy cascade string that deletes: "all", "delete", "all, delete-orphan"."""
     value = _literal(node)
@@ -824,7 +831,11 @@ class _Extractor:
             if refs:
                 raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
                 name = (_dotted(raised) or "").rsplit(".", 1)[-1]
-                if not any("*" in caught or name in caught for caught in self.quiet_catches):
+                method = ctx.func.rsplit(".", 1)[-1] if ctx.func and ctx.class_qual else ""
+                # A form field's or form's validator: its error is shown next to the field.
+                if VALIDATING_METHODS.fullmatch(method) and name in VALIDATION_ERRORS:
+                    pass
+                elif not any("*" in caught or name in caught for caught in self.quiet_catches):
                     self.sink_like_call(node, "raise", refs, ctx, raised=self.callee_ref(raised, ctx))
         if node.cause is not None:
             self.expr(node.cause, ctx)

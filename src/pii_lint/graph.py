@@ -27,6 +27,10 @@ from .orm import ModelSemantics
 from .value_types import ValueTypes, _param_names, bind_arguments
 
 # Columns that keep whatever text they are given.
+# Running a program answers with what it prints, not with its arguments.
+PROCESS_RUNNERS = frozenset({"subprocess.run", "subprocess.check_output", "subprocess.call", "subprocess.check_call",
+                             "subprocess.Popen", "subprocess.getoutput", "subprocess.getstatusoutput", "os.popen",
+                             "os.system", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"})
 TEXT_COLUMNS = frozenset({"CharField", "TextField", "JSONField", "String", "Text", "Unicode", "UnicodeText", "JSON",
                           "JSONB", "Column", "mapped_column"})
 
@@ -626,6 +630,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             if not qual.rsplit(".", 1)[-1][:1].isupper():
                 return
             # EmailMessage(to=[email]) is a sink and an object: message.to still holds the address.
+        if kind == "ext" and (qual in PROCESS_RUNNERS or self._cache_read(qual)):
+            return  # subprocess.run(cmd).stdout, cache.get(key): what the program or cache answers
         sanitizer_idx = -1
         if kind in ("ext", "unknown"):
             name = qual if kind == "ext" else call.display
@@ -689,6 +695,12 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             recv = self.resolve(call.receiver)
             if not recv.startswith("q|"):
                 self.add_edge(recv, result, INTRA, desc, at, sanitizer_idx, op=op or spelled)
+
+    def _cache_read(self, qual: str) -> bool:
+        """``cache.get(key)``: a cache read answers with what was stored under the key (its
+        own flows, through the write), not with the key."""
+        head, _, method = qual.rpartition(".")
+        return method in ("get", "get_many", "mget", "hget", "hgetall") and bool(self.pack.sinks_for(f"{head}.set"))
 
     def _selected_fields(self, call: CallFact, mod: ModuleFacts, result: str) -> bool:
         """model_to_dict(obj, fields=[...]) / obj.model_dump(include={...}) send only those fields."""
