@@ -170,6 +170,7 @@ def _fields_returned(builder, scope: str, depth: int = 0) -> set[str]:
                 if depth < 3:
                     found |= _fields_returned(builder, src[2:], depth + 1)
                 call = builder.call_by_id(node[2:]) if node.startswith("c|") else None
+                found |= _fields_named(builder, scope, call)
                 for _, refs in (call.args if call is not None else ()):
                     for ref in refs:
                         arg = builder.resolve(ref)
@@ -184,6 +185,20 @@ def _fields_returned(builder, scope: str, depth: int = 0) -> set[str]:
                 continue
             queue.append(src)
     return found
+
+
+def _fields_named(builder, scope: str, call) -> set[str]:
+    """``format_repr(self, "id", "email")``: the object handed to a helper with the names of
+    its fields to show (indico's reprs) shows those fields."""
+    fn = builder.p.functions.get(scope)
+    if call is None or fn is None or not fn.class_qual or not fn.params:
+        return set()
+    own = f"v|{scope}|{fn.params[0]}"
+    if not any(builder.resolve(r) == own for key, refs in call.args if key == 0 for r in refs):
+        return set()
+    cls = fn.class_qual
+    return {f"{cls}|{name}" for name in call.pos_consts[1:]
+            if isinstance(name, str) and name.isidentifier() and _is_field(builder, cls, name)}
 
 
 def _getter(builder, cls: str, name: str) -> str | None:
