@@ -402,7 +402,8 @@ VALIDATION_ERRORS = frozenset({"ValueError", "ValidationError", "StopValidation"
 def _deletes(node) -> bool:
     """A SQLAlchemy cascade string that deletes: "all", "delete", "all, delete-orphan"."""
     value = _literal(node)
-    return isinstance(value, str) and any(part.strip() in ("all", "delete", "delete-orphan") for part in value.split(","))
+    parts = {part.strip() for part in value.split(",")} if isinstance(value, str) else set()
+    return bool(parts & {"all", "delete", "delete-orphan"})
 
 
 def _in_settings(node) -> bool:
@@ -1074,7 +1075,8 @@ class _Extractor:
         self_name = params[0] if in_class and kind in ("method", "classmethod") and params else None
         # def prompt(msg, password=False): a switch, not a password.
         flags = {a.arg for a, d in defaults if isinstance(d, ast.Constant) and isinstance(d.value, bool)}
-        flags |= {a.arg for a in all_args + args.kwonlyargs if isinstance(a.annotation, ast.Name) and a.annotation.id == "bool"}
+        flags |= {a.arg for a in all_args + args.kwonlyargs
+                  if isinstance(a.annotation, ast.Name) and a.annotation.id == "bool"}
         for a in all_args + args.kwonlyargs + [x for x in (args.vararg, args.kwarg) if x]:
             if a.annotation is not None:
                 ann = self.type_ref(a.annotation, ctx)

@@ -10,7 +10,8 @@ from collections import defaultdict
 from .config import RETENTION
 from .errors import ConfigError
 from .facts import CallFact, ClassFact, ModuleFacts
-from .idioms import FLAG_FIELDS, ORM_BASES, FREE_TEXT_CATEGORIES, DJANGO_USER, SCALAR_FIELDS, TEXT_ONLY_CATEGORIES, USER_BASES
+from .idioms import (DJANGO_USER, FLAG_FIELDS, FREE_TEXT_CATEGORIES, ORM_BASES, SCALAR_FIELDS, TEXT_ONLY_CATEGORIES,
+                     USER_BASES)
 
 
 def is_field(fld) -> bool:
