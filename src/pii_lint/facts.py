@@ -820,8 +820,8 @@ class _Extractor:
             if len(refs) == 1 and isinstance(node.value, (ast.Call, ast.Name, ast.Attribute, ast.Await)):
                 # An unannotated function returns the class of what it returns (get_csv_writer()).
                 self.f.types.append((("r", ctx.func), ("ref", refs[0])))
-            elif _item_type(node.value, refs) is not None:
-                self.f.types.append((("r", ctx.func), _item_type(node.value, refs)))  # return caches[alias]
+            elif (item := _item_type(node.value, refs)) is not None:
+                self.f.types.append((("r", ctx.func), item))  # return caches[alias]
             if _is_download(node.value) and refs:
                 # return "customers.csv", "text/csv", data: a file handed to the framework to send.
                 self.sink_like_call(node, "download", refs, ctx, display="a download returned")
@@ -1373,8 +1373,8 @@ class _Extractor:
                 self.f.types.append((tref, ("ref", refs[0])))
             elif isinstance(value, (ast.Name, ast.Attribute)) and refs:
                 self.f.types.append((tref, ("ref", refs[0])))
-            elif _item_type(value, refs) is not None:
-                self.f.types.append((tref, _item_type(value, refs)))
+            elif (item := _item_type(value, refs)) is not None:
+                self.f.types.append((tref, item))
 
     # -- expressions ------------------------------------------------------------
     def callee_ref(self, node, ctx: _Ctx) -> Ref | None:
