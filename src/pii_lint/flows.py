@@ -88,6 +88,9 @@ def _holder(node: str) -> str:
 
 CALLER_KEY = "<caller's key>"  # read by a name the function was given
 MAX_KEYS = 3  # keys a search remembers; deeper nesting is followed without the check
+# Key stacks a search keeps apart at one node; past that, only the innermost key is checked
+# (indexing code such as ``parts[0][1]`` would otherwise multiply states per node).
+NEED_VARIANTS = 4
 
 
 def _matched(need: tuple, keys) -> tuple | None:
@@ -125,6 +128,7 @@ class FlowIndex:
         self.relevant = closure((s for s in builder.sources if s in self.g), self.g._succ)
         self._owner_cache: dict[str, str | None] = {}
         self._reaching: dict[tuple, dict] = {}  # (sink, signature) -> paths: rules share them
+        self._source_bits: dict[frozenset[int], tuple[dict, dict]] = {}  # signature -> see _reachers()
         self._effects: dict[tuple, tuple] = {}  # (function, parameter) -> summary_effect()
         self.payload_fields: dict | None = None  # checks.models.payload_fields(), computed once
 
@@ -211,6 +215,40 @@ class FlowIndex:
                     queue.append(src)
         return found
 
+    def _reachers(self, sig: frozenset[int]) -> tuple[dict[str, int], dict[str, int]]:
+        """(source -> its bit, node -> the bits of every source with a plain path to it).
+
+        Plain reachability (summaries included, sanitizers and call contexts ignored) is a
+        superset of what a search finds: a search stops expanding a state once every source
+        that could reach it is found, and so does not walk the same callers again for each
+        sink in a shared helper. Computed over strongly connected components, so linear."""
+        cached = self._source_bits.get(sig)
+        if cached is not None:
+            return cached
+        summaries = self.summaries(sig)
+        relevant = self.relevant
+        g_succ, g_pred = self.g._succ, self.g._pred
+        summary_succ: dict[str, list[str]] = defaultdict(list)
+        for result, entries in summaries.items():
+            for src, _, _, _ in entries:
+                if src in relevant and result in relevant:
+                    summary_succ[src].append(result)
+        bits = {s: 1 << i for i, s in enumerate(sorted(s for s in self.b.sources if s in relevant))}
+        reach: dict[str, int] = {}
+        components = strongly_connected(sorted(relevant), lambda n: (*g_succ[n], *summary_succ.get(n, ())))
+        for component in reversed(components):  # every component after those that reach it
+            value = 0
+            for node in component:
+                value |= bits.get(node, 0)
+                for src in g_pred[node]:
+                    value |= reach.get(src, 0)
+                for src, _, _, _ in summaries.get(node, ()):
+                    value |= reach.get(src, 0)
+            for node in component:
+                reach[node] = value
+        self._source_bits[sig] = (bits, reach)
+        return bits, reach
+
     # -- search -----------------------------------------------------------------
     def reaching(self, sink: str, rule: str) -> dict[str, list[tuple[str, dict]]]:
         """source node -> path as [(node, edge data into the next node)], source first."""
@@ -227,6 +265,7 @@ class FlowIndex:
         put under (read on the way to the sink, innermost last), so that a path through the
         wrong entry is never the one kept when a right one exists."""
         summaries = self.summaries(sig)
+        source_bits, reachers = self._reachers(sig)
         sources = self.b.sources
         relevant = self.relevant
         g_pred = self.g._pred
@@ -234,11 +273,16 @@ class FlowIndex:
         parent: dict[tuple, tuple] = {start: None}
         queue = deque([start])
         found: dict[str, tuple] = {}
+        found_bits = 0
+        queued: dict[str, int] = defaultdict(int)  # states queued per node
         while queue:
             state = queue.popleft()
             node, phase, need = state
             if node in sources and node not in found:
                 found[node] = state
+                found_bits |= source_bits[node]
+            if reachers[node] | found_bits == found_bits:
+                continue  # nothing new can come from here
             for src, data in g_pred[node].items():
                 if src not in relevant or data["san"] in sig:
                     continue
@@ -257,9 +301,12 @@ class FlowIndex:
                 keys = self._unwind(need, data)
                 if keys is None:
                     continue
+                if len(keys) > 1 and queued[src] >= NEED_VARIANTS:
+                    keys = keys[-1:]
                 nxt = (src, nxt_phase, keys)
-                if nxt not in parent:
+                if not _covered(parent, src, nxt_phase, keys):
                     parent[nxt] = (state, data)
+                    queued[src] += 1
                     queue.append(nxt)
             for src, site, callee, param in summaries.get(node, ()):
                 if src not in relevant:
@@ -272,9 +319,12 @@ class FlowIndex:
                 keys = self._unwind(need, data)
                 if keys is None:
                     continue
+                if len(keys) > 1 and queued[src] >= NEED_VARIANTS:
+                    keys = keys[-1:]
                 nxt = (src, phase, keys)
-                if nxt not in parent:
+                if not _covered(parent, src, phase, keys):
                     parent[nxt] = (state, data)
+                    queued[src] += 1
                     queue.append(nxt)
         paths = {}
         sources = self.b.sources
@@ -580,6 +630,61 @@ class FlowIndex:
                 continue
             return False
         return True
+
+
+def _covered(states, node: str, phase: int, need: tuple) -> bool:
+    """Whether a state at least as free as this one was already queued: the descending phase
+    allows every step the ascending one does, and fewer pending keys refuse fewer puts (the
+    search takes every path from ``(n, DESCENDING, ())`` that it takes from
+    ``(n, ASCENDING, ("0", "email"))``, at no greater length). Without this, keys read on
+    the way (``row[0]``, ``pair[1]``) multiply the states at each node."""
+    for i in range(len(need) + 1):
+        rest = need[i:]
+        if (node, DESCENDING, rest) in states or (phase == ASCENDING and (node, ASCENDING, rest) in states):
+            return True
+    return False
+
+
+def strongly_connected(nodes, successors) -> list[list[str]]:
+    """Tarjan's components, iteratively (deep graphs overflow a recursive walk), each one
+    after every component it reaches. networkx would need the subgraph copied first."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+    for root in nodes:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors(root)))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors(child))))
+                    break
+                if child in on_stack and index[child] < low[node]:
+                    low[node] = index[child]
+            else:
+                work.pop()
+                if work and low[node] < low[work[-1][0]]:
+                    low[work[-1][0]] = low[node]
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    out.append(component)
+    return out
 
 
 def _entry_name(op: str) -> str | None:
