@@ -128,7 +128,6 @@ class FlowIndex:
         self.relevant = closure((s for s in builder.sources if s in self.g), self.g._succ)
         self._owner_cache: dict[str, str | None] = {}
         self._reaching: dict[tuple, dict] = {}  # (sink, signature) -> paths: rules share them
-        self._source_bits: dict[frozenset[int], tuple[dict, dict]] = {}  # signature -> see _reachers()
         self._effects: dict[tuple, tuple] = {}  # (function, parameter) -> summary_effect()
         self.payload_fields: dict | None = None  # checks.models.payload_fields(), computed once
 
@@ -215,40 +214,6 @@ class FlowIndex:
                     queue.append(src)
         return found
 
-    def _reachers(self, sig: frozenset[int]) -> tuple[dict[str, int], dict[str, int]]:
-        """(source -> its bit, node -> the bits of every source with a plain path to it).
-
-        Plain reachability (summaries included, sanitizers and call contexts ignored) is a
-        superset of what a search finds: a search stops expanding a state once every source
-        that could reach it is found, and so does not walk the same callers again for each
-        sink in a shared helper. Computed over strongly connected components, so linear."""
-        cached = self._source_bits.get(sig)
-        if cached is not None:
-            return cached
-        summaries = self.summaries(sig)
-        relevant = self.relevant
-        g_succ, g_pred = self.g._succ, self.g._pred
-        summary_succ: dict[str, list[str]] = defaultdict(list)
-        for result, entries in summaries.items():
-            for src, _, _, _ in entries:
-                if src in relevant and result in relevant:
-                    summary_succ[src].append(result)
-        bits = {s: 1 << i for i, s in enumerate(sorted(s for s in self.b.sources if s in relevant))}
-        reach: dict[str, int] = {}
-        components = strongly_connected(sorted(relevant), lambda n: (*g_succ[n], *summary_succ.get(n, ())))
-        for component in reversed(components):  # every component after those that reach it
-            value = 0
-            for node in component:
-                value |= bits.get(node, 0)
-                for src in g_pred[node]:
-                    value |= reach.get(src, 0)
-                for src, _, _, _ in summaries.get(node, ()):
-                    value |= reach.get(src, 0)
-            for node in component:
-                reach[node] = value
-        self._source_bits[sig] = (bits, reach)
-        return bits, reach
-
     # -- search -----------------------------------------------------------------
     def reaching(self, sink: str, rule: str) -> dict[str, list[tuple[str, dict]]]:
         """source node -> path as [(node, edge data into the next node)], source first."""
@@ -265,7 +230,6 @@ class FlowIndex:
         put under (read on the way to the sink, innermost last), so that a path through the
         wrong entry is never the one kept when a right one exists."""
         summaries = self.summaries(sig)
-        source_bits, reachers = self._reachers(sig)
         sources = self.b.sources
         relevant = self.relevant
         g_pred = self.g._pred
@@ -273,20 +237,17 @@ class FlowIndex:
         parent: dict[tuple, tuple] = {start: None}
         queue = deque([start])
         found: dict[str, tuple] = {}
-        found_bits = 0
-        queued: dict[str, int] = defaultdict(int)  # states queued per node
+        queued: dict[str, list] = defaultdict(list)  # node -> (phase, need) of its queued states
+        queued[sink].append((DESCENDING, ()))
         while queue:
             state = queue.popleft()
             node, phase, need = state
             if node in sources and node not in found:
                 found[node] = state
-                found_bits |= source_bits[node]
-            if reachers[node] | found_bits == found_bits:
-                continue  # nothing new can come from here
             for src, data in g_pred[node].items():
-                if src not in relevant or data["san"] in sig:
+                if src not in relevant or data.san in sig:
                     continue
-                kind = data["k"]
+                kind = data.k
                 if kind == CALL:
                     if phase == ASCENDING:
                         continue
@@ -298,15 +259,19 @@ class FlowIndex:
                 if nxt_phase == ASCENDING and self._owner(src) is None:
                     # Fields and module values are shared by every caller: the calling context is gone.
                     nxt_phase = DESCENDING
-                keys = self._unwind(need, data)
-                if keys is None:
-                    continue
-                if len(keys) > 1 and queued[src] >= NEED_VARIANTS:
+                if data.op or data.d in WRAPPING:
+                    keys = self._unwind(need, data)
+                    if keys is None:
+                        continue
+                else:
+                    keys = need  # most steps move the value as it is
+                at_src = queued[src]
+                if len(keys) > 1 and len(at_src) >= NEED_VARIANTS:
                     keys = keys[-1:]
-                nxt = (src, nxt_phase, keys)
-                if not _covered(parent, src, nxt_phase, keys):
+                if not _covered(at_src, nxt_phase, keys):
+                    nxt = (src, nxt_phase, keys)
                     parent[nxt] = (state, data)
-                    queued[src] += 1
+                    at_src.append((nxt_phase, keys))
                     queue.append(nxt)
             for src, site, callee, param in summaries.get(node, ()):
                 if src not in relevant:
@@ -319,12 +284,13 @@ class FlowIndex:
                 keys = self._unwind(need, data)
                 if keys is None:
                     continue
-                if len(keys) > 1 and queued[src] >= NEED_VARIANTS:
+                at_src = queued[src]
+                if len(keys) > 1 and len(at_src) >= NEED_VARIANTS:
                     keys = keys[-1:]
-                nxt = (src, phase, keys)
-                if not _covered(parent, src, phase, keys):
+                if not _covered(at_src, phase, keys):
+                    nxt = (src, phase, keys)
                     parent[nxt] = (state, data)
-                    queued[src] += 1
+                    at_src.append((phase, keys))
                     queue.append(nxt)
         paths = {}
         sources = self.b.sources
@@ -632,59 +598,18 @@ class FlowIndex:
         return True
 
 
-def _covered(states, node: str, phase: int, need: tuple) -> bool:
-    """Whether a state at least as free as this one was already queued: the descending phase
-    allows every step the ascending one does, and fewer pending keys refuse fewer puts (the
-    search takes every path from ``(n, DESCENDING, ())`` that it takes from
-    ``(n, ASCENDING, ("0", "email"))``, at no greater length). Without this, keys read on
-    the way (``row[0]``, ``pair[1]``) multiply the states at each node."""
-    for i in range(len(need) + 1):
-        rest = need[i:]
-        if (node, DESCENDING, rest) in states or (phase == ASCENDING and (node, ASCENDING, rest) in states):
+def _covered(queued: list, phase: int, need: tuple) -> bool:
+    """Whether a state at least as free as ``(phase, need)`` was already queued at the node:
+    the descending phase allows every step the ascending one does, and fewer pending keys
+    (a suffix of ``need``, innermost last) refuse fewer puts. From ``(n, DESCENDING, ())``
+    the search takes every path it takes from ``(n, ASCENDING, ("0", "email"))``, at no
+    greater length. Without this, keys read on the way (``row[0]``, ``pair[1]``) multiply
+    the states at each node."""
+    size = len(need)
+    for other_phase, other_need in queued:
+        if other_phase <= phase and len(other_need) <= size and need[size - len(other_need):] == other_need:
             return True
     return False
-
-
-def strongly_connected(nodes, successors) -> list[list[str]]:
-    """Tarjan's components, iteratively (deep graphs overflow a recursive walk), each one
-    after every component it reaches. networkx would need the subgraph copied first."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    out: list[list[str]] = []
-    for root in nodes:
-        if root in index:
-            continue
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(successors(root)))]
-        while work:
-            node, children = work[-1]
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(successors(child))))
-                    break
-                if child in on_stack and index[child] < low[node]:
-                    low[node] = index[child]
-            else:
-                work.pop()
-                if work and low[node] < low[work[-1][0]]:
-                    low[work[-1][0]] = low[node]
-                if low[node] == index[node]:
-                    component = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.append(member)
-                        if member == node:
-                            break
-                    out.append(component)
-    return out
 
 
 def _entry_name(op: str) -> str | None:
