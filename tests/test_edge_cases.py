@@ -265,3 +265,16 @@ def test_messages_name_every_category_most_sensitive_first(tmp_path: Path) -> No
     assert message.startswith("PII201 authorization.password, account.username (inferred from the name "
                               "request.POST[\"password\"] and 1 more source) reach logging via log.info"), message
     assert found[0].steps[0].location.line == 8  # the password's path, not the username's
+
+
+def test_the_collector_thresholds_of_the_host_come_back(tmp_path: Path) -> None:
+    """analyse() collects cycles less often while it runs; flake8's process keeps its own setting."""
+    import gc
+
+    before = gc.get_threshold()
+    gc.set_threshold(1234, 5, 6)
+    try:
+        assert run(tmp_path, {"app/models.py": MODELS}) == set()
+        assert gc.get_threshold() == (1234, 5, 6)
+    finally:
+        gc.set_threshold(*before)
