@@ -7,7 +7,8 @@ import textwrap
 import pytest
 
 from pii_lint.config import Settings
-from pii_lint.facts import extract, module_name_for
+from pii_lint.engine import module_name_for
+from pii_lint.facts import extract
 from pii_lint.flows import FlowIndex
 from pii_lint.graph import GraphBuilder, Project
 from pii_lint.packs import load_pack

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pii_lint.errors import ConfigError
-from pii_lint.packs import bundled_pack_dir, load_pack
+from pii_lint.packs import bundled_pack_dir, bundled_pack_names, check_regexes, load_pack
 from pii_lint.report.explain import render_explain, render_rules
 
 CODES = [
@@ -208,6 +208,22 @@ def test_name_inference_positive(pack, name, category):
 @pytest.mark.parametrize("name", NEGATIVE)
 def test_name_inference_negative(pack, name):
     assert pack.infer_name(name) is None
+
+
+@pytest.mark.parametrize("name", bundled_pack_names())
+def test_every_regex_of_a_shipped_pack_compiles(name):
+    """Loading a shipped pack skips this check (a warm run would spend a third of its time
+    on it), so the test is what stands behind those packs."""
+    pack = load_pack(name)
+    check_regexes(pack.info, pack.names, bundled_pack_dir(name))
+
+
+def test_a_bad_regex_in_a_project_pack_is_a_one_line_error(tmp_path):
+    folder = tmp_path / "mypack"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text("name: mypack\nextends: shop\nconsent: ['(unclosed']\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"mypack.pack\.yaml: consent: bad regex '\(unclosed'"):
+        load_pack(str(folder))
 
 
 def test_name_patterns_compile_and_exclusions_are_regexes(pack):

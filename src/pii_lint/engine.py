@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from .cache import FactCache
 from .config import Config
-from .facts import ModuleFacts, extract, module_name_for
 from .findings import Finding, Location, Suppression
 
 if TYPE_CHECKING:
+    from .facts import ModuleFacts
     from .flows import FlowIndex
     from .graph import GraphBuilder
 
@@ -154,6 +154,8 @@ def _extract_one(args) -> ModuleFacts:
 
 
 def extract_file(root: Path, rel: str, module: str, infer_name) -> ModuleFacts:
+    from .facts import ModuleFacts  # not needed by a run the cache answers
+
     path = root / rel
     try:
         size = path.stat().st_size
@@ -170,12 +172,26 @@ def extract_file(root: Path, rel: str, module: str, infer_name) -> ModuleFacts:
 
 
 def extract_bytes(data: bytes, rel: str, module: str, infer_name) -> ModuleFacts:
+    from .facts import ModuleFacts, extract
+
     try:
         return extract(data, rel, module, infer_name)
     except Exception as exc:  # the run goes on with the rest
         facts = ModuleFacts(path=rel, module=module)
         facts.error = f"internal error while analysing: {type(exc).__name__}: {exc}"
         return facts
+
+
+def module_name_for(relpath: str, package_dirs: set[str]) -> str:
+    """Dotted module name: the path below the outermost folder that is not a package."""
+    parts = relpath[:-3].split("/") if relpath.endswith(".py") else relpath.split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    folders = relpath.split("/")[:-1]
+    start = len(folders)
+    while start > 0 and "/".join(folders[:start]) in package_dirs:
+        start -= 1
+    return ".".join(parts[start:]) or parts[-1] if parts else "__main__"
 
 
 def module_names(files: list[str]) -> dict[str, str]:

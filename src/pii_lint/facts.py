@@ -204,18 +204,6 @@ class _Ctx:
                     self.loop if loop is None else loop, self.func)
 
 
-def module_name_for(relpath: str, package_dirs: set[str]) -> str:
-    """Dotted module name: the path below the outermost folder that is not a package."""
-    parts = relpath[:-3].split("/") if relpath.endswith(".py") else relpath.split("/")
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    folders = relpath.split("/")[:-1]
-    start = len(folders)
-    while start > 0 and "/".join(folders[:start]) in package_dirs:
-        start -= 1
-    return ".".join(parts[start:]) or parts[-1] if parts else "__main__"
-
-
 def extract(source: bytes | str, relpath: str, module: str, infer_name) -> ModuleFacts:
     """Facts for one file. ``infer_name(name) -> category | None`` is the pack's matcher."""
     facts = ModuleFacts(path=relpath, module=module)
