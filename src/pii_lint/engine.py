@@ -243,19 +243,19 @@ def collect_facts(root: Path, modules: dict[str, str], pack, pack_spec: tuple[st
     return [results[rel] for rel in files]
 
 
-def analyse(config: Config, pack, **options) -> Analysis:
+def analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs: int = 1,
+            use_cache: bool = True, progress=None, files: list[str] | None = None,
+            need_graph: bool = False, overlay: dict[str, bytes] | None = None) -> Analysis:
     """The whole project is analysed; findings are kept for ``report_paths`` (all when None).
 
     With the cache, an unchanged project (same files, settings and pack) reuses its last
     findings; ``need_graph`` asks for the graph too, which is always rebuilt.
     """
     with fewer_collections():
-        return _analyse(config, pack, **options)
+        return _analyse(config, pack, report_paths, jobs, use_cache, progress, files, need_graph, overlay)
 
 
-def _analyse(config: Config, pack, *, report_paths: list[str] | None = None, jobs: int = 1,
-             use_cache: bool = True, progress=None, files: list[str] | None = None,
-             need_graph: bool = False, overlay: dict[str, bytes] | None = None) -> Analysis:
+def _analyse(config, pack, report_paths, jobs, use_cache, progress, files, need_graph, overlay) -> Analysis:
     root = config.root
     settings = config.settings
     if files is None:
