@@ -26,11 +26,11 @@ from .names import NameResolution
 from .orm import ModelSemantics
 from .value_types import ValueTypes, _param_names, bind_arguments
 
-# Columns that keep whatever text they are given.
 # Running a program answers with what it prints, not with its arguments.
 PROCESS_RUNNERS = frozenset({"subprocess.run", "subprocess.check_output", "subprocess.call", "subprocess.check_call",
                              "subprocess.Popen", "subprocess.getoutput", "subprocess.getstatusoutput", "os.popen",
                              "os.system", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"})
+# Columns that keep whatever text they are given.
 TEXT_COLUMNS = frozenset({"CharField", "TextField", "JSONField", "String", "Text", "Unicode", "UnicodeText", "JSON",
                           "JSONB", "Column", "mapped_column"})
 
