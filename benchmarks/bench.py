@@ -281,11 +281,13 @@ def target_rows(corpus: str, results: dict, per_line: dict, reference: dict | No
             display + ("" if corpus in SHOPS else "; target names the shops"),
             ratio <= 0.5 if corpus in SHOPS else None)
 
-    changed = results["one file changed"]["seconds"]
     bound = {"oscar": 0.3, "shuup": 0.5}.get(corpus)
-    row("one changed file, warm", "<= 0.3 s oscar, <= 0.5 s shuup", changed,
-        f"{changed:.2f} s" + (f" (<= {bound} s on {corpus})" if bound else f"; no bound for {corpus}"),
-        changed <= bound if bound else None)
+    for edit in ("code", "comment"):
+        changed = results[f"one file changed ({edit})"]["seconds"]
+        # The target is judged on an edit to code: a comment edit is shown beside it.
+        met = changed <= bound if bound and edit == "code" else None
+        row(f"one changed file, warm ({edit})", "<= 0.3 s oscar, <= 0.5 s shuup", changed,
+            f"{changed:.2f} s" + (f" (<= {bound} s on {corpus})" if bound else f"; no bound for {corpus}"), met)
 
     warm = results["warm (cache, nothing changed)"]["ratio"]
     row("nothing changed", "<= 0.15x bare parse", warm, f"{warm:.2f}x bare parse", warm <= 0.15)
@@ -384,11 +386,17 @@ def main(argv: list[str] | None = None) -> int:
                 run("oscar cold --jobs 1 (reference)", ref_pii + ["--jobs", "1", "--no-cache"], sample=True)
             shutil.rmtree(cache_dir, ignore_errors=True)
             run("cold, filling the cache --jobs 1", pii + ["--jobs", "1"])
-            run("warm (cache, nothing changed)", pii + ["--jobs", "1"])
-            # A new comment each time, so the changed file is never already in the cache.
-            touched.write_bytes(original + f"\n# pii-lint bench touch {i} {time.time_ns()}\n".encode())
+            # New content each time, so the changed file is never already in the cache. A
+            # new function is code the analysis sees; a comment is an edit it cannot see.
+            stamp = f"{i}_{time.time_ns()}"
+            edits = (("one file changed (code)", f"\n\ndef _pii_lint_bench_{stamp}(value):\n    return value\n"),
+                     ("one file changed (comment)", f"\n# pii-lint bench touch {stamp}\n"))
             try:
-                run("one file changed", pii + ["--jobs", "1"])
+                for name, text in edits:
+                    run("warm (cache, nothing changed)", pii + ["--jobs", "1"])  # the edit follows a run
+                    touched.write_bytes(original + text.encode())
+                    run(name, pii + ["--jobs", "1"])
+                    touched.write_bytes(original)
             finally:
                 touched.write_bytes(original)
             print(f"  run {i + 1}/{args.runs} done", flush=True)

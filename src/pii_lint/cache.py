@@ -19,7 +19,7 @@ from . import __version__
 from .atomic import atomic_write
 
 CACHE_DIR = ".pii-lint-cache"
-FORMAT = 19  # of the summaries: a new one misses every old entry
+FORMAT = 20  # of the summaries: a new one misses every old entry
 
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -76,6 +76,10 @@ class FactCache:
         for rel, key in file_keys:
             h.update(f"{rel}\x00{key}\x00".encode("utf-8", "surrogateescape"))
         return "p" + h.hexdigest()[1:]
+
+    def last_run_key(self, settings_json: str) -> str:
+        """Where the files' keys of the last analysis with these settings are kept."""
+        return "l" + hashlib.sha256(self.salt + b"\x00last\x00" + settings_json.encode()).hexdigest()[1:]
 
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.pickle"

@@ -265,18 +265,34 @@ def _analyse(config, pack, report_paths, jobs, use_cache, progress, files, need_
     keys = {rel: cache.key(rel, modules[rel]) for rel in files} if cache else {}
     if overlay:
         keys.update((rel, None) for rel in overlay if rel in keys)  # no project-level cache entry either
-    project_key = cache.project_key(sorted(keys.items()), settings.model_dump_json()) if cache else None
+    settings_json = settings.model_dump_json()
+    last = _LastRun(cache, settings_json) if cache and not overlay else None
+    same_as = last.same_facts_keys(keys) if last else keys
+    project_key = cache.project_key(sorted(same_as.items()), settings_json) if cache else None
     builder = flows = None
     facts: list[ModuleFacts] = []
     cached = cache.get(project_key) if cache and not need_graph else None
     findings, warnings = cached if isinstance(cached, tuple) else (None, [])
+    pack_spec = (settings.pack, str(root))
+    if findings is None and last and not need_graph:
+        # An edit the analysis cannot see (a comment, a docstring) leaves the facts as they
+        # were, and so the findings: compare the edited files' facts before loading the rest.
+        edited = {rel: modules[rel] for rel in files if keys[rel] != last.keys.get(rel)}
+        edited_facts = collect_facts(root, edited, pack, pack_spec, jobs=jobs, cache=cache, keys=keys)
+        same_as = last.compare_facts(keys, edited_facts)
+        known_key = cache.project_key(sorted(same_as.items()), settings_json)
+        if known_key != project_key:
+            project_key = known_key
+            cached = cache.get(project_key)
+            findings, warnings = cached if isinstance(cached, tuple) else (None, [])
+    if last:
+        last.remember(keys)
     if findings is None:
-        # Imported here: an unchanged project answers from the cache without them.
+        # Imported here: a project the cache answers for needs none of them.
         from .checks import run_checks
         from .flows import FlowIndex
         from .graph import GraphBuilder, Project
 
-        pack_spec = (settings.pack, str(root))
         facts = collect_facts(root, modules, pack, pack_spec, jobs=jobs, cache=cache, keys=keys, progress=progress,
                               overlay=overlay)
         builder = GraphBuilder(Project.build(facts), pack, settings)
@@ -294,6 +310,48 @@ def _analyse(config, pack, report_paths, jobs, use_cache, progress, files, need_
         findings = [f for f in findings if f.location.path in wanted
                     or any(f.location.path.startswith(p.rstrip("/") + "/") for p in wanted)]
     return Analysis(root, findings, builder, facts, flows, warnings)
+
+
+class _LastRun:
+    """What the cache knows across runs with these settings: each file's key in the last
+    run, and aliases: a file key whose facts came out equal to those of an earlier key
+    stands for it. Findings depend on the facts alone, so an edit the analysis cannot see
+    (a comment, a docstring) finds the project's findings under the earlier keys."""
+
+    MAX_ALIASES = 4096  # the oldest are forgotten first
+
+    def __init__(self, cache: FactCache, settings_json: str) -> None:
+        self.cache = cache
+        self.key = cache.last_run_key(settings_json)
+        stored = cache.get(self.key)
+        self.keys, self.aliases = stored if isinstance(stored, tuple) and len(stored) == 2 else ({}, {})
+        self.new_aliases = False
+
+    def same_facts_keys(self, keys: dict[str, str | None]) -> dict[str, str | None]:
+        return {rel: self.aliases.get(key, key) for rel, key in keys.items()}
+
+    def compare_facts(self, keys: dict[str, str | None], facts: list[ModuleFacts]) -> dict[str, str | None]:
+        """``same_facts_keys``, after comparing each file edited since the last run with
+        its version then."""
+        same_as = self.same_facts_keys(keys)
+        for mod in facts:
+            key, before = keys.get(mod.path), self.keys.get(mod.path)
+            if key is None or before is None or key == before or key in self.aliases:
+                continue
+            before = self.aliases.get(before, before)
+            old = self.cache.get(before)
+            if old is not None and old == mod:
+                same_as[mod.path] = self.aliases[key] = before
+                self.new_aliases = True
+        return same_as
+
+    def remember(self, keys: dict[str, str | None]) -> None:
+        if keys == self.keys and not self.new_aliases:
+            return
+        aliases = self.aliases
+        if len(aliases) > self.MAX_ALIASES:
+            aliases = dict(list(aliases.items())[-self.MAX_ALIASES:])
+        self.cache.put(self.key, (keys, aliases))
 
 
 def _config_file(config: Config) -> tuple[str, str] | None:

@@ -597,9 +597,8 @@ class _Extractor:
         """Where control flow joins, a name takes any of the values it had on the way in."""
         if not states:
             return
-        names = set().union(*states)
         merged = {}
-        for name in names:
+        for name in sorted(set().union(*states)):  # the facts are the same under any hash seed
             versions = {st.get(name, 0) for st in states}
             if len(versions) == 1:
                 merged[name] = versions.pop()
@@ -623,7 +622,7 @@ class _Extractor:
             old = entry.get(name, 0)
             self.edge(("n", self.vscope, f"{name}#{old}" if old else name), ("n", self.vscope, f"{name}#{k}"), "", 0)
             self.vers[name] = k
-        return {name: self.vers[name] for name in assigned}
+        return {name: self.vers[name] for name in sorted(assigned)}
 
     def loop_back(self, heads: dict[str, int]) -> None:
         for name, k in heads.items():
