@@ -239,13 +239,15 @@ class FlowIndex:
         found: dict[str, tuple] = {}
         queued: dict[str, list] = defaultdict(list)  # node -> (phase, need) of its queued states
         queued[sink].append((DESCENDING, ()))
+        # Nodes reached in the freest state, (DESCENDING, ()): it covers every later one.
+        free = {sink}
         while queue:
             state = queue.popleft()
             node, phase, need = state
             if node in sources and node not in found:
                 found[node] = state
             for src, data in g_pred[node].items():
-                if src not in relevant or data.san in sig:
+                if src in free or src not in relevant or data.san in sig:
                     continue
                 kind = data.k
                 if kind == CALL:
@@ -273,8 +275,10 @@ class FlowIndex:
                     parent[nxt] = (state, data)
                     at_src.append((nxt_phase, keys))
                     queue.append(nxt)
+                    if nxt_phase == DESCENDING and not keys:
+                        free.add(src)
             for src, site, callee, param in summaries.get(node, ()):
-                if src not in relevant:
+                if src in free or src not in relevant:
                     continue
                 name = callee.rsplit(".", 1)[-1]
                 call = self.b._calls_by_id[site]
@@ -292,6 +296,8 @@ class FlowIndex:
                     parent[nxt] = (state, data)
                     at_src.append((phase, keys))
                     queue.append(nxt)
+                    if phase == DESCENDING and not keys:
+                        free.add(src)
         paths = {}
         sources = self.b.sources
         for source, state in found.items():
