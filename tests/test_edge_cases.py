@@ -267,6 +267,42 @@ def test_messages_name_every_category_most_sensitive_first(tmp_path: Path) -> No
     assert found[0].steps[0].location.line == 8  # the password's path, not the username's
 
 
+def test_a_record_written_as_text_shows_what_its_str_shows(tmp_path: Path) -> None:
+    """A CSV cell holding a record is its str(); a pickle holds every field."""
+    (tmp_path / "pyproject.toml").write_text("[tool.pii-lint]\n", encoding="utf-8")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "export.py").write_text(textwrap.dedent('''\
+        import csv
+        import pickle
+        from django.db import models
+
+        class Customer(models.Model):  # pii-retention: 2y
+            email = models.EmailField()  # pii: contact.email
+            phone = models.CharField(max_length=20)  # pii: contact.phone_number
+
+            def __str__(self):
+                return self.email
+
+        def as_csv(response):
+            writer = csv.writer(response)
+            for customer in Customer.objects.all():
+                writer.writerow([customer.pk, customer])
+
+        def as_pickle(stream):
+            pickle.dump(list(Customer.objects.all()), stream)
+
+        def forget(pk):
+            Customer.objects.filter(pk=pk).delete()
+        '''), encoding="utf-8")
+    config = load_config(tmp_path)
+    findings = [f for f in analyse(config, load_pack(config.settings.pack, tmp_path), use_cache=False).findings
+                if f.code == "PII303"]
+    assert {f.location.line: f.categories for f in findings} == {
+        15: ("user.contact.email",),
+        18: ("user.contact.email", "user.contact.phone_number"),
+    }
+
+
 def test_the_collector_thresholds_of_the_host_come_back(tmp_path: Path) -> None:
     """analyse() collects cycles less often while it runs; flake8's process keeps its own setting."""
     import gc

@@ -56,6 +56,16 @@ class CheckContext:
                 best[key] = (node, path)
         return list(best.values())
 
+    def shown(self, source: str, path: list) -> tuple[str, ...]:
+        """What a sink at the end of ``path`` gets of a source: of a record, the fields read
+        from it, its repr once formatted or written as text, or all of it."""
+        info = self.sources[source]
+        if info["how"] != "record":
+            return tuple(info["categories"])
+        from ..reprs import revealed
+
+        return revealed(self.flows, info, path)
+
     def source_kind(self, node: str) -> tuple:
         """Sources of one kind make one line of a report: a record class, or a category set."""
         info = self.sources[node]

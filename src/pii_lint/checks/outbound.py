@@ -54,20 +54,13 @@ def check_203(ctx):
         if dest.declared:
             continue
         where = dest.name or "a host that cannot be resolved"
-        found = ctx.grouped(sink, "PII203", shown=lambda source, path: _sent(ctx, source, path))
+        found = ctx.grouped(sink, "PII203", shown=ctx.shown)
         if found is not None:
             source, path, categories, _ = found
             subject, plural = ctx.headline(found)
             yield ctx.flow_finding("PII203", sink, source, path,
                                    f"{subject} {'are' if plural else 'is'} sent to {where}, which no declared "
                                    f"recipient covers", categories=categories)
-
-
-def _sent(ctx, source: str, path) -> tuple[str, ...]:
-    """What a payload holds of a source: of a record, the fields read from it, its repr once
-    formatted (`str(order_line)`), or all of it."""
-    info = ctx.sources[source]
-    return revealed(ctx.flows, info, path) if info["how"] == "record" else tuple(info["categories"])
 
 
 def _one_per_kind(ctx, offending: list) -> list:

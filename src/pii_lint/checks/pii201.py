@@ -4,16 +4,11 @@ error tracker or exception message (policy 1.4)."""
 from __future__ import annotations
 
 from ..fixes import hints
-from ..reprs import revealed
 
 CODE = "PII201"
 
 
 def check(ctx):
-    def shown(source, path):
-        info = ctx.sources[source]
-        return revealed(ctx.flows, info, path) if info["how"] == "record" else tuple(info["categories"])
-
     def shown_returned(source, path, scope):
         # record.ip = ... in a Formatter's format() (or a Filter before it) is reported where it
         # is set, not again when the record is formatted and returned.
@@ -22,11 +17,11 @@ def check(ctx):
         if any((data and (data.get("op") or "").startswith("store:")) or node.startswith(own)
                for node, data in path[:-1]):
             return ()
-        return shown(source, path)
+        return ctx.shown(source, path)
 
     for sink in ctx.sinks("log"):
         scope = sink.call.scope
-        found = ctx.grouped(sink, CODE, shown=shown if sink.qual != "<returned>" else (
+        found = ctx.grouped(sink, CODE, shown=ctx.shown if sink.qual != "<returned>" else (
             lambda source, path: shown_returned(source, path, scope)))
         if found is None:
             continue

@@ -41,11 +41,16 @@ def check_303(ctx):
         elif method in DUMPS and not sink.call.loop:
             # json.dump of one record is not bulk; of a list or queryset it is.
             reached = [(s, p) for s, p in reached if _through_collection(ctx, p)]
+        # A record written as text (a CSV cell, a line of a file, a mail) is its str(); a
+        # dump (pickle, YAML) writes every field.
+        written = (lambda s, p: tuple(ctx.sources[s]["categories"])) if method in DUMPS else ctx.shown
+        seen = {s: written(s, p) for s, p in reached}
+        reached = [(s, p) for s, p in reached if seen[s]]
         if reached:
-            reached = sorted(reached, key=lambda item: min(ctx.rank(c) for c in ctx.sources[item[0]]["categories"]))
+            reached = sorted(reached, key=lambda item: min(ctx.rank(c) for c in seen[item[0]]))
             source, path = reached[0]
             more = f" and {len(reached) - 1} more source{'s' if len(reached) > 2 else ''}" if len(reached) > 1 else ""
-            categories = ctx.by_sensitivity({c for s, _ in reached for c in ctx.sources[s]["categories"]})
+            categories = ctx.by_sensitivity({c for s, _ in reached for c in seen[s]})
             subject, plural = ctx.headline((source, path, categories, more))
             yield ctx.flow_finding("PII303", sink, source, path,
                                    f"{subject} of many records {'are' if plural else 'is'} "
