@@ -1243,8 +1243,13 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 fields.extend(personal.get(c, ()))
             if fields:
                 record_classes[cls] = fields
+        library_user = self._library_user_record()
+        if library_user is not None:
+            record_classes[library_user[0]] = library_user[1]
         self.record_classes = record_classes
         for cls in sorted(record_classes):
+            if cls not in self.p.classes:
+                continue
             # `self` in a record's own methods is the record: logger.info("saved %s", self).
             fact = self.p.classes[cls]
             for scope in sorted(fact.methods.values()):
@@ -1253,6 +1258,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                     self.add_edge(f"rec|{cls}", f"v|{scope}|{fn.params[0]}", INTRA,
                                   f"holds a {fact.name} record", None)
         for cls, fields in record_classes.items():
+            if cls not in self.p.classes:
+                continue  # a library's user model: a source where each of its records is read, below
             cats = tuple(sorted({c for _, cs, _ in fields for c in cs}))
             node = f"rec|{cls}"
             fact = self.p.classes[cls]
@@ -1270,10 +1277,38 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         for node in typed:
             t = self.type_of(node) if not node.startswith("c|") else self.call_type(node[2:])
             if t in record_classes and (node in self.g or node.startswith("v|") or node.startswith("c|")):
-                self.add_edge(f"rec|{t}", node, INTRA, f"holds a {t.rsplit('.', 1)[-1]} record", None)
+                self._holds_record(t, node)
         for fn in self.p.functions.values():
             for param, ann in fn.annotations.items():
                 t = self.resolve(ann)
                 if t.startswith("q|") and t[2:] in record_classes:
-                    self.add_edge(f"rec|{t[2:]}", f"v|{fn.scope}|{param}", INTRA,
-                                  f"holds a {t[2:].rsplit('.', 1)[-1]} record", None)
+                    self._holds_record(t[2:], f"v|{fn.scope}|{param}")
+
+    def _holds_record(self, cls: str, node: str) -> None:
+        """``node`` holds a ``cls`` record. A project class's records come from its ``rec|``
+        source; a library's user model has no class in the project, so each value holding
+        one is a source of its own, where it is first read (``request.user``)."""
+        if cls in self.p.classes:
+            self.add_edge(f"rec|{cls}", node, INTRA, f"holds a {cls.rsplit('.', 1)[-1]} record", None)
+            return
+        reads = [d.at for d in self.g._succ.get(node, {}).values() if d.at]
+        src = f"src|{node}"
+        if not reads or src in self.sources:
+            return
+        path, line = min(reads)
+        fields = self.record_classes[cls]
+        self.sources[src] = {
+            "categories": tuple(sorted({c for _, cs, _ in fields for c in cs})),
+            "label": f"{cls.rsplit('.', 1)[-1]} record", "inferred": False,
+            "path": path, "line": line, "col": 1, "how": "record", "class": cls,
+        }
+        self.add_edge(src, node, INTRA, f"holds a {cls.rsplit('.', 1)[-1]} record", None)
+
+    def _library_user_record(self) -> tuple[str, list] | None:
+        """The user model when the project has none of its own (Django's ``auth.User``): its
+        fields, as the pack's ``library_fields`` lists them."""
+        user = self.user_model()
+        fields = self.pack.info.library_fields.get(user) if user not in self.p.classes else None
+        if not fields:
+            return None
+        return user, [(name, (category,), False) for name, category in sorted(fields.items())]

@@ -226,6 +226,8 @@ def _field_categories(builder, cls: str, name: str) -> tuple[str, ...]:
         entry = builder.field_categories.get((c, name))
         if entry:
             return tuple(entry[0])
+    if cls not in builder.p.classes:  # a library's user model: the fields the pack lists
+        return next((cats for field, cats, _ in builder.record_classes.get(cls, ()) if field == name), ())
     return ()
 
 

@@ -185,6 +185,8 @@ def _flows(b, pack, settings, analysis, cats, reclass) -> None:
             cats[c][section].append(entry)
     retention = getattr(settings, "retention", {}) or {}
     for cls, fields in sorted(b.record_classes.items()):
+        if cls not in b.p.classes:
+            continue  # a library's user model: its table is the library's
         orm = b.is_orm_model(cls)
         if not orm and cls not in stored_whole:
             continue
