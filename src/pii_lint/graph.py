@@ -509,8 +509,10 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             self.url_literals[f"t|{tid}"] = url
         for sid, dst in mod.source_edges:
             node = f"src|{sid}"
-            if node in self.sources and self._sanitizer_parameter(dst) and self.sources[node]["inferred"]:
-                del self.sources[node]  # mask_email(email): what callers pass, which their flows show
+            if node in self.sources and self.sources[node]["inferred"] and (
+                    self._sanitizer_parameter(dst)  # mask_email(email): what callers pass, which their flows show
+                    or self.type_of(resolve(dst)) in self.p.classes):  # for address in Address.objects.all()
+                del self.sources[node]
             if node in self.sources:
                 self.add_edge(node, resolve(dst), INTRA, "collected", None)
         for base, attr, line in mod.blanks:
