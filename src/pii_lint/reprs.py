@@ -42,19 +42,25 @@ def follow(flows, source_info: dict, path: list):
     whole = tuple(source_info["categories"])
     made_from = False  # went through a helper that builds something from the whole object
     entries = Entries()  # the dict entries the record was put in
-    for _, data in path:
+    for i, (node, data) in enumerate(path):
         if not data:
             continue
-        if data.get("k") == SUMMARY:
-            how, read = flows.summary_effect(data["callee"], data["param"])
+        helper = (data["callee"], data["param"]) if data.get("k") == SUMMARY else \
+            _own_method_called(builder, cls, node, path[i + 1][0]) if i + 1 < len(path) else None
+        if helper is not None:
+            how, read = flows.summary_effect(*helper)
             if how == "same":
                 continue  # the helper returns the object itself
             if how == "put":
                 entries.put(read)  # ... or a dict holding it under those keys
                 continue
             if how == "unknown":
-                fn = builder.p.functions.get(data["callee"])
-                if fn is not None and fn.kind == "method" and fn.params and fn.params[0] == data["param"]:
+                fn = builder.p.functions.get(helper[0])
+                if fn is not None and fn.kind == "method" and fn.params and fn.params[0] == helper[1]:
+                    if not _returns_itself(builder, *helper):
+                        # member.url_path(): f"/members/{self.slug}/" returns the fields it reads.
+                        shown = {c for f in _fields_returned(builder, helper[0]) for c in _field_categories(builder, cls, f)}
+                        return ("fields", tuple(sorted(shown))) if shown else ("gone", ())
                     made_from = True  # address.as_data(): all of it, unless a later step picks fields
                     continue
                 made_from = "argument"  # clean_input(info, checkout, data): something made with it
@@ -104,6 +110,46 @@ def follow(flows, source_info: dict, path: list):
     if made_from == "argument":
         return "derived", whole  # built by a helper from the record and other things: maybe all of it
     return ("whole", whole) if made_from else ("object", cls)
+
+
+def _returns_itself(builder, scope: str, param: str) -> bool:
+    """Whether method ``scope`` returns something made from its ``param`` (the record) itself,
+    not only from fields read from it."""
+    from .flows import owner
+
+    own = f"v|{scope}|{param}"
+    start = f"r|{scope}"
+    seen = {start}
+    queue = deque([start])
+    g_pred = builder.g._pred
+    while queue:
+        node = queue.popleft()
+        if node == own or node.startswith(own + "#"):
+            return True
+        for src, data in g_pred.get(node, {}).items():
+            if src not in seen and data.k != CALL and owner(src) == scope:
+                seen.add(src)
+                queue.append(src)
+    return False
+
+
+def _own_method_called(builder, cls: str, value: str, result: str) -> tuple[str, str] | None:
+    """``(method, its self parameter)`` when ``result`` is an unresolved call ``value.m()``
+    whose receiver is a ``cls`` record and ``m`` a project method of that class
+    (``self.project.get_url_path()`` where the path shows ``project`` is this record): the
+    method's summary says what it returns of the record, as for a resolved call."""
+    if not result.startswith("c|"):
+        return None
+    call = builder._calls_by_id.get(result[2:])
+    if call is None or call.func is None or call.func[0] != "a" or call.receiver is None:
+        return None
+    if builder.resolve(call.receiver) != value or any(builder.resolve(r) == value for _, refs in call.args for r in refs):
+        return None
+    member = builder.class_member(cls, call.func[2]) if cls in builder.p.classes else None
+    fn = builder.p.functions.get(member[2:]) if member and member.startswith("q|") else None
+    if fn is None or fn.kind != "method" or not fn.params:
+        return None
+    return fn.scope, fn.params[0]
 
 
 def shown_by_repr(builder, cls: str) -> tuple[str, ...] | None:
