@@ -1200,10 +1200,13 @@ class _Extractor:
         made_by = _dotted(call.func) or (_dotted(call.func.func) if isinstance(call.func, ast.Call) else None) or ""
         fact.manager = made_by.endswith("Manager") or made_by.rsplit(".", 1)[-1] in ("as_manager", "from_queryset")
         fact.kind = last
-        if last in ("Column", "mapped_column") and call.args:
+        column = call  # deferred(Column(...)), column_property(Column(...)): the column inside
+        while isinstance(column, ast.Call) and (_dotted(column.func) or "").rsplit(".", 1)[-1] not in SQL_COLUMNS:
+            column = next((a for a in column.args if isinstance(a, ast.Call)), None)
+        if column is not None and column.args:
             # Column(JSON), Column(db.Integer, ForeignKey(...)): the column's type says what it
             # holds (a name given first, Column("name", String), comes before it).
-            args = call.args[1:] if isinstance(call.args[0], ast.Constant) else call.args
+            args = column.args[1:] if isinstance(column.args[0], ast.Constant) else column.args
             first = args[0] if args else None
             typed = (_dotted(first.func if isinstance(first, ast.Call) else first) or "") if first is not None else ""
             if typed.rsplit(".", 1)[-1] in SQL_PAYLOAD_TYPES or typed.rsplit(".", 1)[-1] in SQL_SCALAR_TYPES:
@@ -1774,6 +1777,7 @@ CLASS_NAME = re.compile(r"_?[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)*")
 ENVIRONMENT_READ = re.compile(r"(?:^|\.)(?:environ|env|config|settings)$")
 
 # SQLAlchemy column types that hold whatever the code puts in them.
+SQL_COLUMNS = frozenset({"Column", "mapped_column"})
 SQL_PAYLOAD_TYPES = frozenset({"JSON", "JSONB", "PickleType", "ARRAY", "HSTORE", "JSONType"})
 SQL_SCALAR_TYPES = frozenset({"Integer", "BigInteger", "SmallInteger", "Numeric", "Float", "Boolean", "Date",
                               "DateTime", "Time", "Interval"})
