@@ -130,8 +130,10 @@ class ValueTypes:
         if node not in self.g or not self.g.pred[node]:
             self.add_edge(base, node, INTRA, f"read .{attr}", None, op=f"attr:{attr}")
             holder = base.rsplit("|", 1)[-1].split("#", 1)[0]
+            # model.__table__.fullname, obj.__class__.name: the program's machinery, not data.
+            machinery = holder.startswith("__") and holder.endswith("__")
             category = self.pack.infer_name(attr) if self.infer and holder not in SETTINGS_HOLDERS \
-                and attr not in self.withdrawn_fields else None
+                and not machinery and attr not in self.withdrawn_fields else None
             if self.infer and attr in REQUEST_PAYLOADS and \
                     base.rsplit("|", 1)[-1].split("#", 1)[0] in REQUEST_HOLDERS:
                 category = "user"  # request.body, request.data: whatever the sender put in it
