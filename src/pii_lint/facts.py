@@ -1144,6 +1144,15 @@ class _Extractor:
                         # DRF serializers, graphene/saleor mutations, forms: `class Meta: model = X`.
                         cls.model_ref = self.callee_ref(_chain_root(sub.value), inner)
                 self.stmt(stmt, inner)
+            elif isinstance(stmt, ast.FunctionDef) and (declared := _declared_attr(stmt)) is not None:
+                # SQLAlchemy mixins: `@declared_attr def person(cls): return relationship(...)`
+                # declares the relation (and the cascades on its backref) a class attribute
+                # would. Its columns stay methods: a mixin's `own_address` is often a venue's.
+                if stmt.name == "__tablename__":
+                    cls.tablename = True
+                elif isinstance(declared, ast.Call) and (_dotted(declared.func) or "").rsplit(".", 1)[-1] in ORM_RELATIONS:
+                    self.class_field(stmt.name, stmt, None, declared, inner, [])
+                self.stmt(stmt, inner)
             else:
                 self.stmt(stmt, inner)
 
@@ -1778,6 +1787,15 @@ ENVIRONMENT_READ = re.compile(r"(?:^|\.)(?:environ|env|config|settings)$")
 
 # SQLAlchemy column types that hold whatever the code puts in them.
 SQL_COLUMNS = frozenset({"Column", "mapped_column"})
+
+
+def _declared_attr(node: ast.FunctionDef):
+    """What a ``@declared_attr`` method returns (its first top-level ``return``), or None
+    when it is not one."""
+    if not any("declared_attr" in (_dotted(d.func if isinstance(d, ast.Call) else d) or "").split(".")
+               for d in node.decorator_list):
+        return None
+    return next((stmt.value for stmt in node.body if isinstance(stmt, ast.Return)), False)
 SQL_PAYLOAD_TYPES = frozenset({"JSON", "JSONB", "PickleType", "ARRAY", "HSTORE", "JSONType"})
 SQL_SCALAR_TYPES = frozenset({"Integer", "BigInteger", "SmallInteger", "Numeric", "Float", "Boolean", "Date",
                               "DateTime", "Time", "Interval"})
