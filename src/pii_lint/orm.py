@@ -26,6 +26,9 @@ ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag"
                         "django.db.models.Choices", "django.db.models.TextChoices", "django.db.models.IntegerChoices",
                         "django.db.models.enums.Choices", "django.db.models.enums.TextChoices",
                         "django.db.models.enums.IntegerChoices"})
+# A field naming the machine a class logs in to (`hostname`, `smtp_host`, `api_url`).
+SERVICE_ENDPOINT = re.compile(r"(?:^|_)(?:host|hostname|server|endpoint|api_url|base_url|smtp|imap)(?:$|_)")
+SERVICE_LOGIN_CATEGORIES = ["user.account", "user.authorization"]
 DJANGO_FIELD_MODULES = ("q|django.db.models.", "q|django.contrib.gis.db.models.", "q|django.contrib.postgres.fields.")
 
 
@@ -158,6 +161,9 @@ class ModelSemantics:
                 self.bad_tags.append((mod.path, cls.line, f"retention {cls.retention!r} of {cls.name} is not a "
                                                           f"period like 30d, 12w, 6m or 7y; it is ignored"))
             enum = any(c in ENUM_BASES for c in self.mro(qual))  # members are constants, not fields
+            # GitCredentials(hostname, username, token), an SMTP account (host, user, password):
+            # a login to a machine the class names is the service's account, not a person's.
+            service = any(SERVICE_ENDPOINT.search(n) for n in cls.fields)
             for name, fld in cls.fields.items():
                 node = f"f|{qual}|{name}"
                 self.add_node(node)
@@ -174,6 +180,8 @@ class ModelSemantics:
                         self.pack.info.field_types.get(fld.kind) if not INFRASTRUCTURE.search(name) else None)
                     if cat and (fld.choices or fld.kind in FLAG_FIELDS) and self.pack.is_under(cat, FREE_TEXT_CATEGORIES):
                         cat = None  # name = CharField(choices=BACKENDS), send_password = BooleanField(): not the data
+                    if cat and service and self.pack.is_under(cat, SERVICE_LOGIN_CATEGORIES):
+                        cat = None
                     if cat and fld.kind in SCALAR_FIELDS and self.pack.is_under(cat, TEXT_ONLY_CATEGORIES):
                         cat = None  # session_id = Column(Integer, ForeignKey(...)): a number holds no cookie or e-mail
                     if cat and self._evidence_against_name(cls, fld):
