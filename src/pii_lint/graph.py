@@ -511,7 +511,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             node = f"src|{sid}"
             if node in self.sources and self.sources[node]["inferred"] and (
                     self._sanitizer_parameter(dst)  # mask_email(email): what callers pass, which their flows show
-                    or self.type_of(resolve(dst)) in self.p.classes):  # for address in Address.objects.all()
+                    or self._known_class_says(resolve(dst))):
                 del self.sources[node]
             if node in self.sources:
                 self.add_edge(node, resolve(dst), INTRA, "collected", None)
@@ -523,6 +523,41 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 self.erasures[t].append((mod.path, line, "marks the record erased"))
             elif t in self.p.classes and self.is_personal_field(t, attr):
                 self.erasures[t].append((mod.path, line, f"blanks .{attr}"))
+
+    def _known_class_says(self, node: str) -> bool:
+        """Whether what ``node`` holds is known from a project class rather than its name: a
+        value of that class (``for address in Address.objects.all()``), or a field of one that
+        is not personal, read into it (``username = credentials["username"]`` of a
+        GitCredentials), through plain assignments."""
+        if self.type_of(node) in self.p.classes:
+            return True
+        reads, seen, todo = 0, {node}, [node]
+        while todo:
+            current = todo.pop()
+            preds = [(b, d) for b, d in self.g._pred.get(current, {}).items() if not b.startswith("src|")]
+            if not preds or len(seen) > 8:
+                return False  # a parameter, a call's result: nothing says what it holds
+            for base, data in preds:
+                op = data.op or ""
+                name = op[5:] if op.startswith("attr:") else op[6:-1] if op.startswith("read:'") else None
+                if name is None and base.startswith("f|"):
+                    cls, _, name = base[2:].rpartition("|")  # creds.username: RepositoryCredentials.username
+                    if op or cls not in self.p.classes or self.is_personal_field(cls, name):
+                        return False
+                    reads += 1
+                    continue
+                if name is None:
+                    if op or data.k != INTRA or base in seen:
+                        return False
+                    seen.add(base)
+                    todo.append(base)
+                    continue
+                cls = self.type_of(base)
+                if cls not in self.p.classes or self.is_personal_field(cls, name) or not any(
+                        name in self.p.classes[c].fields for c in self.mro(cls) if c in self.p.classes):
+                    return False
+                reads += 1
+        return reads > 0
 
     # -- calls ----------------------------------------------------------------
     def _call(self, call: CallFact, mod: ModuleFacts) -> None:
