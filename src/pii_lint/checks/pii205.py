@@ -3,6 +3,10 @@ joined with identity data in one stored record or outbound payload (policy 1.2).
 
 from __future__ import annotations
 
+from collections import deque
+
+from ..flows import owner
+from ..idioms import CALL, RETURN, SUMMARY
 from .context import short_category
 from .models import stored_models
 
@@ -13,6 +17,80 @@ def _names(categories) -> str:
 CODE = "PII205"
 
 
+def _alternatives(builder, one: list, other: list, reach: dict) -> bool:
+    """Two paths that come into one value by different ways that never meet in one run:
+    from different branches of an ``if`` (the merge of a variable's versions there), or
+    as the same parameter from different calls (``consume(key=ip)`` and ``clear(key=email)``
+    both calling ``cache_lock(key)``). The value holds one or the other, never both."""
+    into: dict[str, tuple] = {}
+    for (prev, edge), (node, _) in zip(one, one[1:]):
+        into.setdefault(node, (prev, edge))
+    for (prev, edge), (node, _) in zip(other, other[1:]):
+        came = into.get(node)
+        if came is None or came[0] == prev:
+            continue
+        sites = (came[1].get("site") if came[1] and came[1].get("k") == CALL else None,
+                 edge.get("site") if edge and edge.get("k") == CALL else None)
+        apart = any(t[0] == "phi" for t in builder._type_facts.get(node, ())) or (
+            None not in sites and sites[0] != sites[1])
+        # Only if neither way in also feeds the other (parameters = (*parameters, ip) in one
+        # branch: the e-mail is in both).
+        if apart and not _reaches(builder, prev, came[0], reach) and not _reaches(builder, came[0], prev, reach):
+            return True
+        # get_cache_key(key=email) and the ip it computes: the argument's way to the return
+        # inside the function, against the other path's.
+        for mine, theirs, path in ((edge, came[1], one), (came[1], edge, other)):
+            if mine and mine.get("k") == SUMMARY and theirs and theirs.get("k") == RETURN:
+                key = ("route", mine["callee"], mine["param"])
+                if key not in reach:
+                    reach[key] = _route_to_return(builder, mine["callee"], mine["param"])
+                route = reach[key]
+                if route and _alternatives(builder, path, route, reach):
+                    return True
+    return False
+
+
+def _reaches(builder, start: str, goal: str, reach: dict, limit: int = 2_000) -> bool:
+    """Whether ``goal`` is reachable from ``start``; what ``start`` reaches is kept in
+    ``reach`` (None past ``limit`` nodes: taken as reaching everything)."""
+    if start not in reach:
+        seen = {start}
+        queue = deque([start])
+        succ = builder.g._succ
+        while queue and seen is not None:
+            for nxt in succ.get(queue.popleft(), ()):
+                if nxt not in seen:
+                    if len(seen) >= limit:
+                        seen = None
+                        break
+                    seen.add(nxt)
+                    queue.append(nxt)
+        reach[start] = seen
+    seen = reach[start]
+    return seen is None or goal in seen
+
+
+def _route_to_return(builder, fn: str, param: str) -> list | None:
+    """The shortest way, inside ``fn``, from its parameter to what it returns."""
+    start, goal = f"r|{fn}", f"v|{fn}|{param}"
+    parent: dict[str, tuple | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node == goal:
+            route = []
+            while node is not None:
+                step = parent[node]
+                route.append((node, step[1] if step else None))
+                node = step[0] if step else None
+            return route
+        for src, data in builder.g._pred.get(node, {}).items():
+            if src not in parent and data.k not in (CALL, RETURN) and owner(src) == fn:
+                parent[src] = (node, data)
+                queue.append(src)
+    return None
+
+
 def check(ctx):
     """At the call that joins the data; at the model only when no reported call stores the
     join into it (one defect, one finding)."""
@@ -20,12 +98,19 @@ def check(ctx):
     passive, identity = pack.info.passive, pack.info.identity
     b = ctx.builder
     joined_by_calls = set()
+    reach: dict = {}  # node -> the nodes it reaches, (callee, parameter) -> its route: for every sink
     for sink in ctx.sinks("http", "sdk", "storage", "cache", "cookie"):
         # A record that mixes both is reported at its class: here, what this call joins.
-        reached = [(s, p) for s, p in ctx.reaching(sink, CODE) if ctx.sources[s]["how"] != "record"]
+        reached = [(s, p) for s, p in ctx.reaching(sink, CODE, every=True) if ctx.sources[s]["how"] != "record"]
         passive_src = [(s, path) for s, path in reached
                        if any(pack.is_under(c, passive) for c in ctx.sources[s]["categories"])]
-        identity_cats = {c for s, _ in reached for c in ctx.sources[s]["categories"] if pack.is_under(c, identity)}
+        identity_src = [(s, path) for s, path in reached
+                        if any(pack.is_under(c, identity) for c in ctx.sources[s]["categories"])]
+        # key = ("ip", ip) if per_ip else ("user", email): one branch's value or the other's.
+        joined_identity = [i for i in identity_src
+                           if any(not _alternatives(b, p[1], i[1], reach) for p in passive_src)]
+        passive_src = [p for p in passive_src if any(not _alternatives(b, p[1], i[1], reach) for i in joined_identity)]
+        identity_cats = {c for s, _ in joined_identity for c in ctx.sources[s]["categories"] if pack.is_under(c, identity)}
         if passive_src and identity_cats:
             source, path = passive_src[0]
             info = ctx.sources[source]
