@@ -17,7 +17,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 # Test code and migrations are not analysed unless `exclude` says otherwise (as ruff does).
-DEFAULT_EXCLUDE = ("tests/", "test/", "test_*.py", "*_test.py", "conftest.py", "testing/", "test_utils/", "migrations/")
+# A Django app's tests live in its tests.py.
+DEFAULT_EXCLUDE = ("tests/", "test/", "tests.py", "test_*.py", "*_test.py", "conftest.py", "testing/", "test_utils/",
+                   "migrations/")
 RETENTION = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$")
 # A cache expiry: seconds, hours, days or weeks ("m" is left out: minutes or months?).
 EXPIRY = re.compile(r"^\s*(\d+)\s*([shdw]?)\s*$")
