@@ -790,10 +790,16 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         """``CustomerSchema().dump(customer)`` (marshmallow): the fields the schema declares,
         read from the object."""
         schema = self.type_of(self.resolve(call.func[1]))
-        if schema not in self.p.classes or not any(c.startswith("marshmallow.") for c in self.mro(schema)):
+        # marshmallow's Schema, or flask-marshmallow's and marshmallow-sqlalchemy's built on it.
+        if schema not in self.p.classes or not any("marshmallow" in c.split(".", 1)[0] for c in self.mro(schema)):
             return False
         declared = sorted({f.name for c in self.mro(schema) if c in self.p.classes
-                           for f in self.p.classes[c].fields.values() if f.is_field_call})
+                           for f in self.p.classes[c].fields.values() if f.is_field_call}
+                          | {name for c in self.mro(schema) if c in self.p.classes
+                             for name in self.p.classes[c].meta_fields or ()})  # class Meta: fields = (...)
+        auto = any(c.rsplit(".", 1)[-1].endswith(("AutoSchema", "ModelSchema")) for c in self.mro(schema))
+        if auto and not any(self.p.classes[c].meta_fields for c in self.mro(schema) if c in self.p.classes):
+            return False  # every column of its model, as the object itself
         obj = next((refs for key, refs in call.args if key == 0), ())
         at = (mod.path, call.line)
         for ref in obj:

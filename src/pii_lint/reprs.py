@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 from collections import deque
 
-from .flows import Entries
+from .flows import Entries, owner
 from .idioms import CALL, CONTAINERS, INTRA, RETURN, SERIALISED_ATTRS, SUMMARY
 
 REPR_METHODS = ("__str__", "__repr__")
@@ -115,8 +115,6 @@ def follow(flows, source_info: dict, path: list):
 def _returns_itself(builder, scope: str, param: str) -> bool:
     """Whether method ``scope`` returns something made from its ``param`` (the record) itself,
     not only from fields read from it."""
-    from .flows import owner
-
     own = f"v|{scope}|{param}"
     start = f"r|{scope}"
     seen = {start}
@@ -185,8 +183,6 @@ def _shown_by_repr(builder, cls: str) -> tuple[str, ...] | None:
 def _fields_returned(builder, scope: str, depth: int = 0) -> set[str]:
     """Attributes of ``self`` whose values flow into the return of method ``scope`` (and of
     the methods of the same object it returns the result of, a few calls deep)."""
-    from .flows import owner
-
     start = f"r|{scope}"
     g = builder.g
     if start not in g:
