@@ -293,10 +293,11 @@ def _analyse(config, pack, report_paths, jobs, use_cache, progress, files, need_
     cached = cache.get(project_key) if cache and not need_graph else None
     findings, warnings = cached if isinstance(cached, tuple) else (None, [])
     pack_spec = (settings.pack, str(root))
-    if findings is None and last and not need_graph:
+    # Files the last run also had, edited since: they may have kept their facts.
+    edited = {rel: modules[rel] for rel in files if last and last.keys.get(rel) not in (None, keys[rel])}
+    if findings is None and edited and not need_graph:
         # An edit the analysis cannot see (a comment, a docstring) leaves the facts as they
         # were, and so the findings: compare the edited files' facts before loading the rest.
-        edited = {rel: modules[rel] for rel in files if keys[rel] != last.keys.get(rel)}
         edited_facts = collect_facts(root, edited, pack, pack_spec, jobs=jobs, cache=cache, keys=keys)
         same_as = last.compare_facts(keys, edited_facts)
         known_key = cache.project_key(sorted(same_as.items()), settings_json)
