@@ -1785,7 +1785,7 @@ TRANSLATIONS = frozenset({"_", "N_", "L_", "gettext", "gettext_lazy", "ugettext"
 CLASS_NAME = re.compile(r"_?[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)*")
 ENVIRONMENT_READ = re.compile(r"(?:^|\.)(?:environ|env|config|settings)$")
 
-# SQLAlchemy column types that hold whatever the code puts in them.
+# SQLAlchemy's column constructors.
 SQL_COLUMNS = frozenset({"Column", "mapped_column"})
 
 
@@ -1796,6 +1796,9 @@ def _declared_attr(node: ast.FunctionDef):
                for d in node.decorator_list):
         return None
     return next((stmt.value for stmt in node.body if isinstance(stmt, ast.Return)), False)
+
+
+# SQLAlchemy column types that hold whatever the code puts in them.
 SQL_PAYLOAD_TYPES = frozenset({"JSON", "JSONB", "PickleType", "ARRAY", "HSTORE", "JSONType"})
 SQL_SCALAR_TYPES = frozenset({"Integer", "BigInteger", "SmallInteger", "Numeric", "Float", "Boolean", "Date",
                               "DateTime", "Time", "Interval"})
