@@ -117,6 +117,29 @@ def owner(node: str) -> str | None:
     return None
 
 
+def route_to_return(g, fn: str, param: str) -> list | None:
+    """The shortest way inside ``fn`` from what its parameter ``param`` holds (any version of
+    it) to what it returns, as [(node, edge data into the next node)], or None."""
+    own = f"v|{fn}|{param}"
+    start = f"r|{fn}"
+    parent: dict[str, tuple | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node == own or node.startswith(own + "#"):
+            route = []
+            while node is not None:
+                step = parent[node]
+                route.append((node, step[1] if step else None))
+                node = step[0] if step else None
+            return route
+        for src, data in g._pred.get(node, {}).items():
+            if src not in parent and data.k not in (CALL, RETURN) and owner(src) == fn:
+                parent[src] = (node, data)
+                queue.append(src)
+    return None
+
+
 class FlowIndex:
     def __init__(self, builder: GraphBuilder) -> None:
         self.b = builder

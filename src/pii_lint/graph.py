@@ -438,13 +438,19 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             self.add_edge(value, node, INTRA, f"stored in {display}", (mod.path, line))
             self.sinks.append(SinkInfo(node, call, mod, kind, display, []))
 
+    def _first_read(self, node: str) -> tuple[str, int] | None:
+        """(path, line) of the first place a value is read: where a source without a
+        definition of its own is reported."""
+        reads = [d.at for d in self.g._succ.get(node, {}).values() if d.at]
+        return min(reads) if reads else None
+
     def _attribute_sources(self) -> None:
         """``x.email`` on a value of unknown class is personal by its name, where it is read."""
         for node, attr, category in self._inferred_attrs:
-            reads = [d["at"] for _, _, d in self.g.out_edges(node, data=True) if d.get("at")]
-            if not reads:
+            first = self._first_read(node)
+            if first is None:
                 continue
-            path, line = min(reads)
+            path, line = first
             base = node[2:].rsplit("|", 1)[0].rsplit("|", 1)[-1].split("#", 1)[0]
             src = f"src|{node}"
             self.sources[src] = {
@@ -453,11 +459,11 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             }
             self.add_edge(src, node, INTRA, "collected", None)
         for node, (label, category) in self._imported.items():
-            reads = [d["at"] for _, _, d in self.g.out_edges(node, data=True) if d.get("at")]
+            first = self._first_read(node)
             src = f"src|{node}"
-            if not reads or src in self.sources:
+            if first is None or src in self.sources:
                 continue
-            path, line = min(reads)
+            path, line = first
             self.sources[src] = {
                 "categories": (category,), "label": label, "inferred": True,
                 "path": path, "line": line, "col": 1, "how": "name",
@@ -1334,11 +1340,11 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if cls in self.p.classes:
             self.add_edge(f"rec|{cls}", node, INTRA, f"holds a {cls.rsplit('.', 1)[-1]} record", None)
             return
-        reads = [d.at for d in self.g._succ.get(node, {}).values() if d.at]
+        first = self._first_read(node)
         src = f"src|{node}"
-        if not reads or src in self.sources:
+        if first is None or src in self.sources:
             return
-        path, line = min(reads)
+        path, line = first
         fields = self.record_classes[cls]
         self.sources[src] = {
             "categories": tuple(sorted({c for _, cs, _ in fields for c in cs})),

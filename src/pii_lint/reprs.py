@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 from collections import deque
 
-from .flows import Entries, owner
+from .flows import Entries, owner, route_to_return
 from .idioms import CALL, CONTAINERS, INTRA, RETURN, SERIALISED_ATTRS, SUMMARY
 
 REPR_METHODS = ("__str__", "__repr__")
@@ -57,7 +57,7 @@ def follow(flows, source_info: dict, path: list):
             if how == "unknown":
                 fn = builder.p.functions.get(helper[0])
                 if fn is not None and fn.kind == "method" and fn.params and fn.params[0] == helper[1]:
-                    if not _returns_itself(builder, *helper):
+                    if route_to_return(builder.g, *helper) is None:
                         # member.url_path(): f"/members/{self.slug}/" returns the fields it reads.
                         shown = {c for f in _fields_returned(builder, helper[0]) for c in _field_categories(builder, cls, f)}
                         return ("fields", tuple(sorted(shown))) if shown else ("gone", ())
@@ -110,25 +110,6 @@ def follow(flows, source_info: dict, path: list):
     if made_from == "argument":
         return "derived", whole  # built by a helper from the record and other things: maybe all of it
     return ("whole", whole) if made_from else ("object", cls)
-
-
-def _returns_itself(builder, scope: str, param: str) -> bool:
-    """Whether method ``scope`` returns something made from its ``param`` (the record) itself,
-    not only from fields read from it."""
-    own = f"v|{scope}|{param}"
-    start = f"r|{scope}"
-    seen = {start}
-    queue = deque([start])
-    g_pred = builder.g._pred
-    while queue:
-        node = queue.popleft()
-        if node == own or node.startswith(own + "#"):
-            return True
-        for src, data in g_pred.get(node, {}).items():
-            if src not in seen and data.k != CALL and owner(src) == scope:
-                seen.add(src)
-                queue.append(src)
-    return False
 
 
 def _own_method_called(builder, cls: str, value: str, result: str) -> tuple[str, str] | None:

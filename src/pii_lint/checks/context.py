@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Finding, Location, Step
+from ..reprs import revealed
 
 
 def short_category(key: str) -> str:
@@ -62,8 +63,6 @@ class CheckContext:
         info = self.sources[source]
         if info["how"] != "record":
             return tuple(info["categories"])
-        from ..reprs import revealed
-
         return revealed(self.flows, info, path)
 
     def source_kind(self, node: str) -> tuple:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from ..flows import owner
+from ..flows import route_to_return
 from ..idioms import CALL, RETURN, SUMMARY
 from .context import short_category
 from .models import stored_models
@@ -43,7 +43,7 @@ def _alternatives(builder, one: list, other: list, reach: dict) -> bool:
             if mine and mine.get("k") == SUMMARY and theirs and theirs.get("k") == RETURN:
                 key = ("route", mine["callee"], mine["param"])
                 if key not in reach:
-                    reach[key] = _route_to_return(builder, mine["callee"], mine["param"])
+                    reach[key] = route_to_return(builder.g, mine["callee"], mine["param"])
                 route = reach[key]
                 if route and _alternatives(builder, path, route, reach):
                     return True
@@ -68,27 +68,6 @@ def _reaches(builder, start: str, goal: str, reach: dict, limit: int = 2_000) ->
         reach[start] = seen
     seen = reach[start]
     return seen is None or goal in seen
-
-
-def _route_to_return(builder, fn: str, param: str) -> list | None:
-    """The shortest way, inside ``fn``, from its parameter to what it returns."""
-    start, goal = f"r|{fn}", f"v|{fn}|{param}"
-    parent: dict[str, tuple | None] = {start: None}
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        if node == goal:
-            route = []
-            while node is not None:
-                step = parent[node]
-                route.append((node, step[1] if step else None))
-                node = step[0] if step else None
-            return route
-        for src, data in builder.g._pred.get(node, {}).items():
-            if src not in parent and data.k not in (CALL, RETURN) and owner(src) == fn:
-                parent[src] = (node, data)
-                queue.append(src)
-    return None
 
 
 def check(ctx):
