@@ -28,7 +28,7 @@ import threading
 import warnings
 from dataclasses import dataclass, field
 
-from .idioms import KEY_SEP, SETTINGS_HOLDERS
+from .idioms import KEY_SEP, NOT_TEXT, SETTINGS_HOLDERS
 
 Ref = tuple
 
@@ -613,6 +613,16 @@ class _Extractor:
             merged[name] = k
         self.vers = merged
 
+    def narrow(self, name: str | None, node, ctx: _Ctx) -> None:
+        """``if not isinstance(uid, str): raise ValueError(repr(uid))``: in that branch ``uid``
+        is a new version, reached by a step that says it is not text."""
+        if name is None or not self._is_versioned(ctx, name):
+            return
+        before = self.read_ref(ctx, name)
+        after = self.store_ref(ctx, name)
+        self.edge(before, after, "known not to be text", node.lineno, NOT_TEXT)
+        self.f.types.append((after, ("ref", before)))  # still of the class it was annotated with
+
     def loop_head(self, body, targets=()) -> dict[str, int]:
         """Names a loop assigns get a head version that the loop's end flows back into."""
         assigned = (_stored_names(body) | set(targets)) & self.versioned
@@ -719,9 +729,12 @@ class _Extractor:
         """``assert isinstance(order, Order)``: from here on, ``order`` is an Order."""
         self.expr(node.test, ctx)
         if node.msg is not None:
+            before = dict(self.vers)
+            self.narrow(_not_text(node.test).get(False), node, ctx)  # the message is built when the test fails
             refs = self.expr(node.msg, ctx)
             if refs:  # assert ok, f"bad {email}": the message of an AssertionError
                 self.sink_like_call(node, "raise", refs, ctx)
+            self.vers = before
         test = node.test
         if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" \
                 and len(test.args) == 2 and isinstance(test.args[0], ast.Name) \
@@ -760,6 +773,12 @@ class _Extractor:
         for target in node.targets:
             self.assign(target, refs, node.value, ctx, node, tags)
             self._note_settings_initial(target, node.value, ctx)
+            if isinstance(target, ast.Name):
+                # stale = Attempt.objects.filter(created__lt=cutoff); stale.delete(): a purge by age.
+                if _filters_by_age(node.value):
+                    self.aged_names = self.aged_names | {target.id}
+                elif target.id in self.aged_names:
+                    self.aged_names = self.aged_names - {target.id}
 
     def _note_settings_initial(self, target, value, ctx: _Ctx) -> None:
         """``self.initial["iban"] = event.settings.get("bank_iban")`` in a form: the field holds
@@ -831,14 +850,24 @@ class _Extractor:
     def s_If(self, node, ctx):
         self.expr(node.test, ctx)
         when_true, when_false = _test_polarity(node.test)
+        not_text = _not_text(node.test)
         before = dict(self.vers)
+        self.narrow(not_text.get(True), node, ctx)
         self.block(node.body, ctx.inner(guards=ctx.guards + when_true))
         after_body = self.vers
         self.vers = dict(before)
+        self.narrow(not_text.get(False), node, ctx)
         self.block(node.orelse, ctx.inner(guards=ctx.guards + when_false))
         # A branch that returns or raises does not reach the code after the if.
         self.merge([st for st, body in ((after_body, node.body), (self.vers, node.orelse)) if not _exits(body)]
                    or [self.vers])
+
+    def _iterates_aged(self, it) -> bool:
+        """Records past an age: a query filtered so, a name holding one, or what a helper
+        makes of one (``for user in chunk_queryset(stale)``)."""
+        def aged(expr) -> bool:
+            return _filters_by_age(expr) or (isinstance(expr, ast.Name) and expr.id in self.aged_names)
+        return aged(it) or (isinstance(it, ast.Call) and any(aged(a) for a in it.args))
 
     def s_While(self, node, ctx):
         heads = self.loop_head(node.body)
@@ -864,7 +893,7 @@ class _Extractor:
         inner = ctx.inner(loop=ctx.loop + 1)
         bound = self.bind_loop_keys(node.target, node.iter)
         aged_before = self.aged_names
-        if isinstance(node.target, ast.Name) and _filters_by_age(node.iter):
+        if isinstance(node.target, ast.Name) and self._iterates_aged(node.iter):
             self.aged_names = aged_before | {node.target.id}  # for cp in Cart.objects.filter(expires__lt=...)
         owner_before = self.loop_owner
         self.loop_owner = owner
@@ -1087,7 +1116,9 @@ class _Extractor:
         else:
             inner = _Ctx(sid, None, None, (), 0, sid)
         catches, self.quiet_catches = self.quiet_catches, []  # a raise in it escapes to its caller
+        aged = self.aged_names
         self.block(node.body, inner)
+        self.aged_names = aged
         self.quiet_catches = catches
         self.vscope, self.versioned, self.vers, self.vcount = saved
 
@@ -1926,6 +1957,21 @@ def _is_blank(node) -> bool:
 
 def _exits(body) -> bool:
     return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+
+
+def _not_text(test) -> dict[bool, str]:
+    """The local a test proves is not a string, by the branch it holds in: ``isinstance(x, str)``
+    is False in the other branch (``{False: "x"}``), ``not isinstance(x, (str, bytes))`` True."""
+    negated = False
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        negated, test = not negated, test.operand
+    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
+            and len(test.args) == 2 and isinstance(test.args[0], ast.Name)):
+        return {}
+    kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+    if not any(isinstance(k, ast.Name) and k.id == "str" for k in kinds):
+        return {}
+    return {negated: test.args[0].id}
 
 
 def _test_polarity(test) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 
 from .graph import GraphBuilder
-from .idioms import CALL, INTRA, KEY_SEP, RETURN, SCALAR_FIELDS, SETTINGS_HOLDERS, SUMMARY, TEXT_CATEGORIES
+from .idioms import CALL, INTRA, KEY_SEP, NOT_TEXT, RETURN, SCALAR_FIELDS, SETTINGS_HOLDERS, SUMMARY, TEXT_CATEGORIES
 
 DESCENDING, ASCENDING = 0, 1
 
@@ -336,7 +336,7 @@ class FlowIndex:
                 cur = prev_state
             if sources[source]["how"] == "record" and not self._record_survives(sources[source]["class"], path):
                 continue
-            if not self._fits_columns(source, path):
+            if not self._fits_value_kind(source, path):
                 continue
             info = sources[source]
             if not self._consistent(path, whole_payload=info["categories"] == ("user",),
@@ -390,12 +390,11 @@ class FlowIndex:
             node, plain, into, carried = queue.popleft()
             preds = g_pred.get(node, {})
             if node.startswith("c|") and any(d["k"] == RETURN for d in preds.values()):
-                # self._decimal_to_int(payment.amount): a project call's result is made from its
-                # arguments, as far as this summary needs to know.
-                call = self.b._calls_by_id.get(node[2:])
-                refs = [r for _, rs in call.args for r in rs] + ([call.receiver] if call.receiver else []) \
-                    if call is not None else []
-                for arg in (self.b.resolve(r) for r in refs):
+                # self._decimal_to_int(payment.amount): a project call's result is made from the
+                # arguments its callee returns something of (not the remote name given to
+                # `git remote get-url`, whose answer is the program's output).
+                made_from = self.summaries(frozenset()).get(node, ())
+                for arg in sorted({src for src, _, _, _ in made_from}):
                     if self._owner(arg) == fn and (arg, False, into, False) not in seen:
                         seen.add((arg, False, into, False))
                         queue.append((arg, False, into, False))
@@ -406,10 +405,10 @@ class FlowIndex:
                     continue
                 op = data.get("op") or ""
                 step_plain = plain and data["k"] == INTRA and not node.startswith("c|") and \
-                    (not op or op.startswith(("put:", "read:")))
+                    (not op or op == NOT_TEXT or op.startswith(("put:", "read:")))
                 step_into = into
                 step_carried = carried and data["k"] == INTRA and not node.startswith("c|") and \
-                    (not op or op.startswith(("put:", "read:")) or op in ("gather", "each", "list"))
+                    (not op or op == NOT_TEXT or op.startswith(("put:", "read:")) or op in ("gather", "each", "list"))
                 if op.startswith("store:") and carried and not into:
                     step_plain, step_into = True, op[6:]  # current.acting_user = user; return current
                 if src == own or src.startswith(own + "#"):
@@ -543,11 +542,17 @@ class FlowIndex:
                 attributes = None
         return True
 
-    def _fits_columns(self, source: str, path) -> bool:
+    def _fits_value_kind(self, source: str, path) -> bool:
         """A path through a column of numbers, dates or flags carries no record and no text
-        data: what is stored in ``CartPosition.price`` is a price, whatever went into it."""
+        data: what is stored in ``CartPosition.price`` is a price, whatever went into it. Only
+        a record passes a test that proved the value is not a string: a value personal by its
+        name or field is text, and what a helper made of a request's payload (``uid =
+        provider.extract_uid(request.POST)``) is taken to be what the code expects of it."""
         info = self.b.sources[source]
-        text = info["how"] == "record" or all(self.b.pack.is_under(c, TEXT_CATEGORIES) for c in info["categories"])
+        record = info["how"] == "record"
+        if not record and any(data is not None and data.get("op") == NOT_TEXT for _, data in path):
+            return False
+        text = record or all(self.b.pack.is_under(c, TEXT_CATEGORIES) for c in info["categories"])
         if not text:
             return True
         for node, _ in path[1:]:

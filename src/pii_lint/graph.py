@@ -21,7 +21,7 @@ import networkx as nx
 
 from . import erasure
 from .facts import ANONYMISED, CallFact, ClassFact, FunctionFact, ModuleFacts
-from .idioms import ANSWERS, CALL, CONTAINERS, INTRA, MERGERS, MUTATORS, KEY_READERS, NO_DATA_METHODS, RETURN, SERIALISERS, STRINGIFIERS
+from .idioms import ANSWERS, CALL, CONTAINERS, INTRA, MERGERS, MUTATORS, KEY_READERS, NO_DATA_METHODS, NOT_TEXT, RETURN, SERIALISERS, STRINGIFIERS
 from .names import NameResolution
 from .orm import ModelSemantics
 from .value_types import ValueTypes, _param_names, bind_arguments
@@ -240,6 +240,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
             for ref, texpr in mod.types:
                 if ref[0] in ("n", "f", "r") or texpr[0] == "item":
                     self._type_facts[self.resolve(ref)].append(texpr)
+        self.alias_user_model()
         self._index_direct_calls()
         # Indexing resolved names before every class of a value could be known: forget
         # what it cached about values, and start the graph clean.
@@ -390,8 +391,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         while queue:
             node = queue.pop()
             for src, data in self.g._pred[node].items():
-                if src in seen or data["k"] != INTRA or data.get("op") in ("str", "arith"):
-                    continue
+                if src in seen or data["k"] != INTRA or data.get("op") in ("str", "arith", NOT_TEXT):
+                    continue  # NOT_TEXT: only a record passes the guard, and fn's own sink reports it
                 seen.add(src)
                 if src.startswith(prefix):
                     name = src[len(prefix):].split("#", 1)[0]
@@ -553,7 +554,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                     reads += 1
                     continue
                 if name is None:
-                    if op or data.k != INTRA or base in seen:
+                    if (op and op != NOT_TEXT) or data.k != INTRA or base in seen:
                         return False
                     seen.add(base)
                     todo.append(base)

@@ -8,6 +8,9 @@ import re
 INTRA, CALL, RETURN, SUMMARY = "intra", "call", "return", "summary"
 # Between the keys of one `put:` edge that puts a value under any of several names.
 KEY_SEP = "\x1f"
+# The op of a step into a branch where a local is known not to be a string
+# (``if not isinstance(uid, str): raise ValueError(repr(uid))``).
+NOT_TEXT = "notext"
 
 ORM_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django.contrib.auth.models.AbstractUser",
              "django.contrib.auth.models.AbstractBaseUser", "sqlalchemy.orm.DeclarativeBase",

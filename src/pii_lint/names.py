@@ -58,8 +58,10 @@ class NameResolution:
 
     def _find_class_aliases(self) -> dict[tuple[str, str], str]:
         """``Order = get_model("order", "Order")`` (Django's apps registry, django-oscar's
-        loaders): the name is the class, as if it were imported."""
+        loaders): the name is the class, as if it were imported. ``User = get_user_model()``
+        is the user model, known only once the classes are (see ``alias_user_model``)."""
         by_name: dict[str, list[str]] = defaultdict(list)
+        self._user_model_names: list[tuple[str, str]] = []  # aliased once the user model is known
         for qual, cls in self.p.classes.items():
             by_name[cls.name].append(qual)
         aliases = {}
@@ -69,6 +71,9 @@ class NameResolution:
                 if ref[0] != "n" or texpr[0] != "ref" or texpr[1][0] != "c" or texpr[1][1] not in calls:
                     continue
                 call = calls[texpr[1][1]]
+                if call.display.rsplit(".", 1)[-1] == "get_user_model" and not call.args:
+                    self._user_model_names.append((ref[1], ref[2]))  # User = get_user_model()
+                    continue
                 if call.display.rsplit(".", 1)[-1] not in CLASS_LOADERS:
                     continue
                 words = [w for w in call.pos_consts[:2] if isinstance(w, str)]
@@ -82,6 +87,12 @@ class NameResolution:
                     best = sorted(fitting, key=lambda q: (not q.rsplit(".", 1)[0].endswith(".models"), len(q), q))[0]
                     aliases[(ref[1], ref[2])] = f"q|{best}"
         return aliases
+
+    def alias_user_model(self) -> None:
+        """``User = get_user_model()``: the name is the project's user model (or Django's)."""
+        user = self.user_model()
+        for key in self._user_model_names:
+            self._class_aliases[key] = f"q|{user}"
 
     def _module_scope(self, s):
         while s.parent:

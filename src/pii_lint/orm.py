@@ -26,6 +26,10 @@ ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag"
                         "django.db.models.Choices", "django.db.models.TextChoices", "django.db.models.IntegerChoices",
                         "django.db.models.enums.Choices", "django.db.models.enums.TextChoices",
                         "django.db.models.enums.IntegerChoices"})
+# Addresses an application mails from or to on its own account, set up by its operators: a
+# sender, a reply-to, copies and notification recipients (`notification_sender_address`,
+# `extra_cc_emails`, `start_notification_emails`).
+SETTING_ADDRESS = re.compile(r"(?:^|_)(?:sender|from|reply_to|cc|bcc|copies|notifications?)(?:$|_)")
 # A field naming the machine a class logs in to (`hostname`, `smtp_host`, `api_url`).
 SERVICE_ENDPOINT = re.compile(r"(?:^|_)(?:host|hostname|server|endpoint|api_url|base_url|smtp|imap)(?:$|_)")
 SERVICE_LOGIN_CATEGORIES = ["user.account", "user.authorization"]
@@ -365,18 +369,23 @@ class ModelSemantics:
 
     def _things_not_people(self) -> None:
         """A class whose personal-looking columns are all inferred credentials, locations,
-        device details or address parts, with no relation to a person, describes a thing the
-        shop runs: a payment gateway's key, an event's venue and its coordinates, a check-in
-        scanner's OS. Those columns infer nothing."""
+        device details, address parts or the addresses it mails from and notifies, with no
+        relation to a person, describes a thing the shop runs: a payment gateway's key, an
+        event's venue and its coordinates, a check-in scanner's OS, a survey's notification
+        recipients. Those columns infer nothing."""
         things = [*self.pack.info.credentials, "user.location", "user.device"]
         by_class: dict[str, list] = defaultdict(list)
         for (qual, name), (cats, inferred) in self.field_categories.items():
             by_class[qual].append((name, cats, inferred))
         user = self.user_model()
         categories = self._categories_by_class()
+
+        def thing(name: str, cats) -> bool:
+            return all(self.pack.is_under(c, things) for c in cats) or (
+                SETTING_ADDRESS.search(name) is not None and all(self.pack.is_under(c, ["user.contact"]) for c in cats))
+
         for qual, fields in sorted(by_class.items()):
-            if not all(inferred and all(self.pack.is_under(c, things) for c in cats)
-                       for _, cats, inferred in fields):
+            if not all(inferred and thing(name, cats) for name, cats, inferred in fields):
                 continue
             if self._plain_form(qual):
                 continue  # a form asks someone for their data: its fields say whose (a payer's IBAN)

@@ -412,7 +412,14 @@ class ValueTypes:
                     r = self.resolve(fn.returns)
                     if r.startswith("q|"):
                         return r[2:]
-                return self.type_of(f"r|{qual}")
+                returned = self.type_of(f"r|{qual}")
+                param = self._returned_query_param(fn) if returned is None and fn.kind != "method" else None
+                if param is not None:
+                    # chunk_queryset(User.objects.filter(...)): records of what this call passes.
+                    refs = bind_arguments(fn, call, False)[0].get(param, ())
+                    types = {self.type_of(self.resolve(ref)) for ref in refs}
+                    return types.pop() if len(types) == 1 else None
+                return returned
             head, _, method = qual.rpartition(".")
             # Customer.objects.get(), Customer.model_validate(), session.get(Customer, 1)
             # Customer.query.filter_by() (Flask-SQLAlchemy) as Customer.objects.filter()
@@ -456,6 +463,27 @@ class ValueTypes:
                     return factory
             if method in FETCHERS and call.args:
                 return self._first_arg_class(call)
+        return None
+
+    def _returned_query_param(self, fn: FunctionFact) -> str | None:
+        """The parameter whose query ``fn`` returns narrowed by query methods only
+        (``def chunk_queryset(queryset): return queryset.order_by("-pk").iterator()``): a
+        generic helper, whose result holds records of whatever model its caller's query does."""
+        node = f"r|{fn.scope}"
+        for _ in range(8):
+            if node.startswith("c|"):
+                call = self._calls_by_id.get(node[2:])
+                if call is None or call.func is None or call.func[0] != "a" or call.func[2] not in ORM_CHAIN:
+                    return None
+                node = self.resolve(call.func[1])
+                continue
+            scope, _, name = node[2:].rpartition("|")
+            if node.startswith("v|") and scope == fn.scope and name.split("#", 1)[0] in fn.params:
+                return name.split("#", 1)[0]
+            facts = self._type_facts.get(node, ())
+            if len(facts) != 1 or facts[0][0] != "ref":
+                return None
+            node = self.resolve(facts[0][1])
         return None
 
     def managed_model(self, manager: str) -> str | None:
