@@ -65,6 +65,7 @@ class PackInfo(_Strict):
     user_facing_errors: list[str] = []  # globs: exceptions whose message goes back to the user
     business_descriptions: list[str] = []  # regexes: a field's help text saying it is the business's data
     settings_classes: list[str] = []  # regexes: class names of the shop's own configuration
+    thing_holders: list[str] = []  # regexes: names of values whose attributes describe a thing (table.fullname)
     record_reprs: dict[str, list[str]] = {}  # library base glob -> fields its default str()/repr() shows
     cookie_jars: list[str] = []  # globs: mappings whose items are cookies (flask.session, SimpleCookie)
     session_stores: dict[str, list[str]] = {}  # set-up call -> cookie jars it moves to the server (Flask-Session)
@@ -213,6 +214,7 @@ class Pack:
         self._user_facing_globs = _GlobIndex((pattern, True) for pattern in info.user_facing_errors)
         self._business_re = _any_regex(info.business_descriptions)
         self._settings_re = _any_regex(info.settings_classes)
+        self._thing_holder_re = _any_regex(info.thing_holders)
         self._cookie_jar_globs = _GlobIndex((pattern, True) for pattern in info.cookie_jars)
         self._response_globs = _GlobIndex((pattern, True) for pattern in info.provider_responses)
         self.infer_name = functools.lru_cache(maxsize=65536)(self._infer_name)
@@ -309,6 +311,10 @@ class Pack:
 
     def is_settings_class(self, name: str) -> bool:
         return bool(self._settings_re.search(name))
+
+    def is_thing_holder(self, name: str) -> bool:
+        """``table`` in ``table.fullname``: a value named for a thing, not a person."""
+        return bool(self._thing_holder_re.search(normalize_identifier(name)))
 
     def is_user_facing_error(self, qualname: str) -> bool:
         return bool(self._user_facing_globs.match(qualname))
@@ -538,7 +544,7 @@ def check_regexes(info: PackInfo, names: Names, folder: Path) -> None:
     """A bad regex is a one-line error naming its file, not a crash mid-analysis."""
     regexes = [("pack.yaml: hashed_names", info.hashed_names), ("pack.yaml: logger_names", info.logger_names),
                ("pack.yaml: consent", info.consent), ("pack.yaml: business_descriptions", info.business_descriptions),
-               ("pack.yaml: settings_classes", info.settings_classes)]
+               ("pack.yaml: settings_classes", info.settings_classes), ("pack.yaml: thing_holders", info.thing_holders)]
     regexes += [("pack.yaml: history_classes", e.patterns) for e in info.history_classes]
     regexes += [("pack.yaml: class_scoped_names", e.classes + [p for n in e.names for p in n.patterns])
                 for e in info.class_scoped_names]

@@ -130,8 +130,9 @@ class ValueTypes:
         if node not in self.g or not self.g.pred[node]:
             self.add_edge(base, node, INTRA, f"read .{attr}", None, op=f"attr:{attr}")
             holder = base.rsplit("|", 1)[-1].split("#", 1)[0]
-            # model.__table__.fullname, obj.__class__.name: the program's machinery, not data.
-            machinery = holder.startswith("__") and holder.endswith("__")
+            # model.__table__.fullname, obj.__class__.name: the program's machinery, not data;
+            # table.fullname, room.full_name: a thing's.
+            machinery = (holder.startswith("__") and holder.endswith("__")) or self.pack.is_thing_holder(holder)
             category = self.pack.infer_name(attr) if self.infer and holder not in SETTINGS_HOLDERS \
                 and not machinery and attr not in self.withdrawn_fields else None
             if self.infer and attr in REQUEST_PAYLOADS and \
