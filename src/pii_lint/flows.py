@@ -392,9 +392,10 @@ class FlowIndex:
             if node.startswith("c|") and any(d["k"] == RETURN for d in preds.values()):
                 # self._decimal_to_int(payment.amount): a project call's result is made from the
                 # arguments its callee returns something of (not the remote name given to
-                # `git remote get-url`, whose answer is the program's output).
-                made_from = self.summaries(frozenset()).get(node, ())
-                for arg in sorted({src for src, _, _, _ in made_from}):
+                # `git remote get-url`, whose answer is the program's output), as the summaries
+                # the searches so far computed say (a search computes its own first).
+                made_from = {src for sums in self._summaries.values() for src, _, _, _ in sums.get(node, ())}
+                for arg in sorted(made_from):
                     if self._owner(arg) == fn and (arg, False, into, False) not in seen:
                         seen.add((arg, False, into, False))
                         queue.append((arg, False, into, False))

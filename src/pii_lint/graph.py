@@ -236,11 +236,11 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         p = self.p
         self._calls_by_id = {c.id: c for m in p.modules.values() for c in m.calls}
         self._call_module = {c.id: m for m in p.modules.values() for c in m.calls}
+        self.alias_user_model()  # before any name is resolved and cached
         for mod in p.modules.values():
             for ref, texpr in mod.types:
                 if ref[0] in ("n", "f", "r") or texpr[0] == "item":
                     self._type_facts[self.resolve(ref)].append(texpr)
-        self.alias_user_model()
         self._index_direct_calls()
         # Indexing resolved names before every class of a value could be known: forget
         # what it cached about values, and start the graph clean.
