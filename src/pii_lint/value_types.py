@@ -419,7 +419,8 @@ class ValueTypes:
                     # chunk_queryset(User.objects.filter(...)): records of what this call passes.
                     refs = bind_arguments(fn, call, False)[0].get(param, ())
                     types = {self.type_of(self.resolve(ref)) for ref in refs}
-                    return types.pop() if len(types) == 1 else None
+                    model = types.pop() if len(types) == 1 else None
+                    return model if model in self.p.classes else None  # a model's query, not a dict's get()
                 return returned
             head, _, method = qual.rpartition(".")
             # Customer.objects.get(), Customer.model_validate(), session.get(Customer, 1)
