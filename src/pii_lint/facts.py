@@ -185,6 +185,10 @@ class ModuleFacts:
     constants: dict[str, str] = field(default_factory=dict)  # module-level NAME = "string"
     urls: dict[str, str] = field(default_factory=dict)  # temp id -> a URL literal ("https://..."), a value of its own
     noqa: dict[int, tuple] = field(default_factory=dict)  # line -> (codes or None, reason, misspelt codes)
+    # Exception class names (last part) handlers catch: to show the message to the user
+    # (Django's messages, Flask's flash), and to log or raise it again (see _handled_errors).
+    shown_errors: set = field(default_factory=set)
+    logged_errors: set = field(default_factory=set)
 
 
 class _Ctx:
@@ -363,6 +367,35 @@ def _dotted(node) -> str | None:
 
 _REPORTS = re.compile(r"(?:^|_)(?:log|logger|logging|debug|info|warning|warn|error|exception|critical|print|"
                       r"capture_exception|capture_message|report|report_error|notify|echo|write)(?:$|_)", re.I)
+
+
+# Calls that show a message to the person using the app: Django's messages, Flask's flash.
+SHOWN = re.compile(r"(?:^|\.)(?:messages\.(?:debug|info|success|warning|error|add_message)|flash)$")
+
+
+def _handled_errors(handlers) -> tuple[set[str], set[str]]:
+    """(shown, logged): the exception classes handlers catch to show to the user and nothing
+    else (``except MassActionError as e: messages.error(request, e.args[0])``), and those they
+    log or raise again."""
+    shown: set[str] = set()
+    logged: set[str] = set()
+    for handler in handlers:
+        if handler.type is None:
+            continue
+        names = [(_dotted(t) or "").rsplit(".", 1)[-1] for t in
+                 (handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])]
+        nodes = [n for stmt in handler.body for n in ast.walk(stmt)]
+        # logging.getLogger("").warning(...): a method of a call's result is named by itself.
+        calls = [_dotted(n.func) or (n.func.attr if isinstance(n.func, ast.Attribute) else "")
+                 for n in nodes if isinstance(n, ast.Call)]
+        showing = [c for c in calls if SHOWN.search(c)]
+        reports = any(isinstance(n, ast.Raise) for n in nodes) or any(
+            _REPORTS.search(c.rsplit(".", 1)[-1]) for c in calls if not SHOWN.search(c))
+        if reports:
+            logged.update(names)
+        elif showing:
+            shown.update(names)
+    return shown, logged
 
 
 def _quiet_catches(handlers) -> frozenset[str]:
@@ -922,6 +955,9 @@ class _Extractor:
 
     def s_Try(self, node, ctx):
         before = dict(self.vers)
+        shown, logged = _handled_errors(node.handlers)
+        self.f.shown_errors |= shown
+        self.f.logged_errors |= logged
         self.quiet_catches.append(_quiet_catches(node.handlers))
         self.block(node.body, ctx)
         self.quiet_catches.pop()

@@ -171,6 +171,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._duck: tuple[dict, dict] | None = None  # (parameter node -> attrs used, attr -> classes)
         self._managers: dict[str, set] | None = None  # manager class name -> models declaring one
         self._server_sessions: set[str] | None = None  # cookie jars a set-up call keeps on the server
+        self._shown: set[str] | None = None  # exception classes the project catches only to show them
         self._filled: dict[str, set[str]] | None = None  # function -> parameters it adds to
         self.opaque_calls: set[str] = set()  # results of calls whose callee is not known
         self._user_model: str | None = None
@@ -1103,7 +1104,9 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         return False
 
     def _user_facing_error(self, raised) -> bool:
-        """A validation error: its message is shown to the person who typed the value."""
+        """A validation error: its message is shown to the person who typed the value. So is
+        a project's own exception class that the project catches only to show it (misago's
+        MassActionError, caught and put in `messages.error`)."""
         if raised is None:
             return False
         target = self.resolve(raised)
@@ -1113,7 +1116,17 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
                 return False
         else:
             target = target[2:]
+        if target in self.p.classes and self._shown_errors().intersection(
+                c.rsplit(".", 1)[-1] for c in self.mro(target) if c in self.p.classes):
+            return True
         return any(self.pack.is_user_facing_error(c) for c in self.mro(target))
+
+    def _shown_errors(self) -> set[str]:
+        """Names of exception classes some handler shows to the user and none logs or raises."""
+        if self._shown is None:
+            mods = self.p.modules.values()
+            self._shown = set().union(*(m.shown_errors for m in mods)) - set().union(*(m.logged_errors for m in mods))
+        return self._shown
 
     def _sink(self, call: CallFact, mod: ModuleFacts, qual: str, sinks=()) -> None:
         """``raise X(...)`` comes without pack entries: an exception message is a log."""
