@@ -228,6 +228,8 @@ class ModelSemantics:
                     if (base, name) in self.field_categories:
                         continue
                     self.field_categories[(base, name)] = ((category,), False)
+                    if name in self.pack.info.hashed_columns.get(base, ()):
+                        continue  # user.password reads the stored hash, not a source of the credential
                     node = f"f|{base}|{name}"
                     self.add_node(node)
                     self.sources[node] = {

@@ -70,6 +70,7 @@ class PackInfo(_Strict):
     cookie_jars: list[str] = []  # globs: mappings whose items are cookies (flask.session, SimpleCookie)
     session_stores: dict[str, list[str]] = {}  # set-up call -> cookie jars it moves to the server (Flask-Session)
     library_fields: dict[str, dict[str, str]] = {}  # library model base -> {field: category}
+    hashed_columns: dict[str, list[str]] = {}  # library model base -> its columns that keep a hash
     history_classes: list[NamePattern] = []  # class names of rows that record what a person did
     class_scoped_names: list[ClassScopedNames] = []  # names personal only on some classes
     pii_switches: dict[str, str] = {}  # SDK set-up call -> its keyword that turns on sending personal data
