@@ -514,7 +514,7 @@ class _Extractor:
         self._own_cache: dict[int, tuple] = {}  # id(body) -> (body, own nodes, nested scopes)
         self.name_lists: dict[str, tuple[str, ...]] = {}
         self.loop_keys: dict[str, tuple[str, ...]] = {}
-        self.aged_names: frozenset[str] = frozenset()  # loop variables over records past an age
+        self.aged_names: frozenset[str] = frozenset()  # names (loop variables, queries) of records past an age
         self.loop_owner = None  # (object ref, relation) the innermost loop goes over
         # Exception names caught around the statement being read, by handlers that neither
         # re-raise nor log ("*": any): a raise they catch is handled, not an exception message.
@@ -895,12 +895,13 @@ class _Extractor:
         self.merge([st for st, body in ((after_body, node.body), (self.vers, node.orelse)) if not _exits(body)]
                    or [self.vers])
 
+    def _aged(self, expr) -> bool:
+        """Records past an age: a query filtered so, or a name holding one."""
+        return _filters_by_age(expr) or (isinstance(expr, ast.Name) and expr.id in self.aged_names)
+
     def _iterates_aged(self, it) -> bool:
-        """Records past an age: a query filtered so, a name holding one, or what a helper
-        makes of one (``for user in chunk_queryset(stale)``)."""
-        def aged(expr) -> bool:
-            return _filters_by_age(expr) or (isinstance(expr, ast.Name) and expr.id in self.aged_names)
-        return aged(it) or (isinstance(it, ast.Call) and any(aged(a) for a in it.args))
+        """Records past an age, or what a helper makes of them (``for user in chunk_queryset(stale)``)."""
+        return self._aged(it) or (isinstance(it, ast.Call) and any(self._aged(a) for a in it.args))
 
     def s_While(self, node, ctx):
         heads = self.loop_head(node.body)
@@ -1795,8 +1796,7 @@ class _Extractor:
         if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) and \
                 (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in ("SMTP", "SMTP_SSL"):
             self.f.relay_hosts.append((node.lineno, node.args[0].col_offset + 1, node.args[0].value))  # smtplib.SMTP(host)
-        if isinstance(func, ast.Attribute) and func.attr in ("delete", "update") and (
-                _filters_by_age(func.value) or (isinstance(func.value, ast.Name) and func.value.id in self.aged_names)):
+        if isinstance(func, ast.Attribute) and func.attr in ("delete", "update") and self._aged(func.value):
             self.f.aged_calls.add(cid)
         end_line = getattr(node, "end_lineno", None) or node.lineno
         end_col = self.col(end_line, getattr(node, "end_col_offset", None) or node.col_offset)
