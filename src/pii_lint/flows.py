@@ -260,17 +260,18 @@ class FlowIndex:
         parent: dict[tuple, tuple] = {start: None}
         queue = deque([start])
         found: dict[str, tuple] = {}
-        queued: dict[str, list] = defaultdict(list)  # node -> (phase, need) of its queued states
-        queued[sink].append((DESCENDING, ()))
+        queued: dict[str, list] = {sink: [(DESCENDING, ())]}  # node -> (phase, need) of its queued states
         # Nodes reached in the freest state, (DESCENDING, ()): it covers every later one.
         free = {sink}
+        owners = self._owner_cache
+        # The hottest loop of a run: attribute and method look-ups are hoisted out of it.
         while queue:
             state = queue.popleft()
             node, phase, need = state
             if node in sources and node not in found:
                 found[node] = state
             for src, data in g_pred[node].items():
-                if src in free or src not in relevant or data.san in sig:
+                if src in free or data.san in sig or src not in relevant:
                     continue
                 kind = data.k
                 if kind == CALL:
@@ -281,19 +282,23 @@ class FlowIndex:
                     nxt_phase = ASCENDING
                 else:
                     nxt_phase = phase
-                if nxt_phase == ASCENDING and self._owner(src) is None:
-                    # Fields and module values are shared by every caller: the calling context is gone.
-                    nxt_phase = DESCENDING
+                if nxt_phase == ASCENDING:
+                    held_by = owners[src] if src in owners else self._owner(src)
+                    if held_by is None:
+                        # Fields and module values are shared by every caller: the calling context is gone.
+                        nxt_phase = DESCENDING
                 if data.op or data.d in WRAPPING:
                     keys = self._unwind(need, data)
                     if keys is None:
                         continue
                 else:
                     keys = need  # most steps move the value as it is
-                at_src = queued[src]
-                if len(keys) > 1 and len(at_src) >= NEED_VARIANTS:
+                at_src = queued.get(src)
+                if at_src is None:
+                    at_src = queued[src] = []
+                elif len(keys) > 1 and len(at_src) >= NEED_VARIANTS:
                     keys = keys[-1:]
-                if not _covered(at_src, nxt_phase, keys):
+                if not at_src or not _covered(at_src, nxt_phase, keys):
                     nxt = (src, nxt_phase, keys)
                     parent[nxt] = (state, data)
                     at_src.append((nxt_phase, keys))
@@ -311,7 +316,7 @@ class FlowIndex:
                 keys = self._unwind(need, data)
                 if keys is None:
                     continue
-                at_src = queued[src]
+                at_src = queued.setdefault(src, [])
                 if len(keys) > 1 and len(at_src) >= NEED_VARIANTS:
                     keys = keys[-1:]
                 if not _covered(at_src, phase, keys):
