@@ -186,9 +186,12 @@ class ModuleFacts:
     urls: dict[str, str] = field(default_factory=dict)  # temp id -> a URL literal ("https://..."), a value of its own
     noqa: dict[int, tuple] = field(default_factory=dict)  # line -> (codes or None, reason, misspelt codes)
     # Exception class names (last part) handlers catch: to show the message to the user
-    # (Django's messages, Flask's flash), and to log or raise it again (see _handled_errors).
+    # (Django's messages, Flask's flash, a framework error handler's reply), to log or raise
+    # it again, and (caught, raised) when a handler raises another error instead.
     shown_errors: set = field(default_factory=set)
     logged_errors: set = field(default_factory=set)
+    caught_errors: set = field(default_factory=set)
+    forwarded_errors: set = field(default_factory=set)
 
 
 class _Ctx:
@@ -373,29 +376,96 @@ _REPORTS = re.compile(r"(?:^|_)(?:log|logger|logging|debug|info|warning|warn|err
 SHOWN = re.compile(r"(?:^|\.)(?:messages\.(?:debug|info|success|warning|error|add_message)|flash)$")
 
 
-def _handled_errors(handlers) -> tuple[set[str], set[str]]:
-    """(shown, logged): the exception classes handlers catch to show to the user and nothing
-    else (``except MassActionError as e: messages.error(request, e.args[0])``), and those they
-    log or raise again."""
-    shown: set[str] = set()
-    logged: set[str] = set()
-    for handler in handlers:
-        if handler.type is None:
+# A web framework's error handler for an exception class: what it returns is the reply to
+# the request (Flask's errorhandler, FastAPI's and Starlette's exception handlers).
+ERROR_HANDLER_DECORATORS = frozenset({"errorhandler", "app_errorhandler", "exception_handler"})
+ERROR_HANDLER_REGISTRATIONS = frozenset({"register_error_handler", "add_exception_handler"})
+# A logger's methods, and calls that print or report an error elsewhere.
+LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log",
+                             "capture_exception", "capture_message"})
+REPORTING_FUNCTIONS = frozenset({"print", "capture_exception", "capture_message", "print_exc", "log_exception"})
+
+
+def _class_names(node) -> list[str]:
+    """The last part of each class an ``except`` clause or a handler registration names."""
+    return [(_dotted(t) or "").rsplit(".", 1)[-1] for t in (node.elts if isinstance(node, ast.Tuple) else [node])]
+
+
+def _handled_by_decorator(fn) -> list[str]:
+    """The classes ``@app.errorhandler(NotFound)`` makes ``fn`` the handler of."""
+    return [name for dec in fn.decorator_list
+            if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and dec.args
+            and dec.func.attr in ERROR_HANDLER_DECORATORS
+            for name in _class_names(dec.args[0])]
+
+
+def _handler_effect(body, caught_as: str | None, logs) -> tuple[bool, set[str]]:
+    """(reports, forwards) of a handler's body: whether it logs the error (``logs`` says which
+    calls do) or raises it again, and the classes it raises instead, the message maybe in them
+    (``raise HTTPAPIError(f"failed: {e}")``)."""
+    nodes = [n for stmt in body for n in ast.walk(stmt)]
+    forwards: set[str] = set()
+    for n in nodes:
+        if not isinstance(n, ast.Raise):
             continue
-        names = [(_dotted(t) or "").rsplit(".", 1)[-1] for t in
-                 (handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])]
-        nodes = [n for stmt in handler.body for n in ast.walk(stmt)]
-        # logging.getLogger("").warning(...): a method of a call's result is named by itself.
-        calls = [_dotted(n.func) or (n.func.attr if isinstance(n.func, ast.Attribute) else "")
-                 for n in nodes if isinstance(n, ast.Call)]
-        showing = [c for c in calls if SHOWN.search(c)]
-        reports = any(isinstance(n, ast.Raise) for n in nodes) or any(
-            _REPORTS.search(c.rsplit(".", 1)[-1]) for c in calls if not SHOWN.search(c))
-        if reports:
-            logged.update(names)
-        elif showing:
-            shown.update(names)
-    return shown, logged
+        exc = n.exc.func if isinstance(n.exc, ast.Call) else n.exc
+        if exc is None or (isinstance(exc, ast.Name) and exc.id == caught_as):
+            return True, set()
+        forwards.add((_dotted(exc) or "?").rsplit(".", 1)[-1])
+    return any(logs(n) for n in nodes if isinstance(n, ast.Call)), forwards
+
+
+def _logging_call(call) -> bool:
+    """A logger's method, or a function that prints or reports: what a framework error handler
+    does when it logs."""
+    func = call.func
+    return (isinstance(func, ast.Attribute) and func.attr in LOGGING_METHODS) or (
+        isinstance(func, ast.Name) and func.id in REPORTING_FUNCTIONS)
+
+
+def _reporting_call(call) -> bool:
+    """A call that logs, prints or reports, by the last part of its name. A method of a call's
+    result (``logging.getLogger("").warning``) is named by itself."""
+    name = _dotted(call.func) or (call.func.attr if isinstance(call.func, ast.Attribute) else "")
+    return not SHOWN.search(name) and bool(_REPORTS.search(name.rsplit(".", 1)[-1]))
+
+
+def _showing_call(call) -> bool:
+    name = _dotted(call.func) or (call.func.attr if isinstance(call.func, ast.Attribute) else "")
+    return bool(SHOWN.search(name))
+
+
+def _note_handler(f: "ModuleFacts", names: list[str], body, caught_as: str | None, logs, shows) -> None:
+    """What a handler of ``names`` does with the error, into the module's facts."""
+    f.caught_errors.update(names)
+    reports, forwards = _handler_effect(body, caught_as, logs)
+    if reports:
+        f.logged_errors.update(names)
+        return
+    f.forwarded_errors.update((name, other) for name in names for other in forwards)
+    if shows(body):
+        f.shown_errors.update(names)
+
+
+def _error_handler(f: "ModuleFacts", fn, names: list[str]) -> None:
+    """A framework error handler of ``names``: what it returns answers the request
+    (``render_error(exc, str(exc))``) unless it logs or raises the error."""
+    if names:
+        caught_as = fn.args.args[-1].arg if fn.args.args else None
+        _note_handler(f, names, fn.body, caught_as, _logging_call,
+                      lambda body: any(isinstance(n, ast.Return) and n.value is not None
+                                       for stmt in body for n in ast.walk(stmt)))
+
+
+def _handled_errors(f: "ModuleFacts", handlers) -> None:
+    """The exception classes ``except`` clauses catch to show to the user and nothing else
+    (``except MassActionError as e: messages.error(request, e.args[0])``), those they log or
+    raise again, and those they raise another error instead of."""
+    for handler in handlers:
+        if handler.type is not None:
+            _note_handler(f, _class_names(handler.type), handler.body, handler.name, _reporting_call,
+                          lambda body: any(isinstance(n, ast.Call) and _showing_call(n)
+                                           for stmt in body for n in ast.walk(stmt)))
 
 
 def _quiet_catches(handlers) -> frozenset[str]:
@@ -678,6 +748,8 @@ class _Extractor:
     def run(self, tree: ast.Module) -> None:
         scope = self.add_scope(self.mod, "module", None)
         self._collect_locals(tree.body, scope)
+        self.top_functions = {stmt.name: stmt for stmt in tree.body
+                              if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
         for stmt in tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 names = _string_list(stmt.value) or _string_keys(stmt.value)  # a dict iterates its keys
@@ -695,6 +767,13 @@ class _Extractor:
                     name = t.id if isinstance(t, ast.Name) else _literal(t.slice) if isinstance(t, ast.Subscript) else None
                     if isinstance(name, str) and RELAY_SETTING.match(name):
                         self.f.relay_hosts.append((stmt.lineno, stmt.value.col_offset + 1, stmt.value.value))
+
+    def _error_handler_registered(self, call) -> None:
+        """``app.register_error_handler(UserError, show_user_error)``, the handler defined in this module."""
+        handler = call.args[1] if len(call.args) == 2 else None
+        fn = self.top_functions.get(handler.id) if isinstance(handler, ast.Name) else None
+        if fn is not None:
+            _error_handler(self.f, fn, _class_names(call.args[0]))
 
     def own_nodes(self, body):
         """``_own_nodes`` of a function's body, walked once for the locals and the versioning."""
@@ -956,9 +1035,7 @@ class _Extractor:
 
     def s_Try(self, node, ctx):
         before = dict(self.vers)
-        shown, logged = _handled_errors(node.handlers)
-        self.f.shown_errors |= shown
-        self.f.logged_errors |= logged
+        _handled_errors(self.f, node.handlers)
         self.quiet_catches.append(_quiet_catches(node.handlers))
         self.block(node.body, ctx)
         self.quiet_catches.pop()
@@ -1087,6 +1164,7 @@ class _Extractor:
         parent = self.f.scopes[ctx.scope]
         sid = f"{ctx.scope}.{node.name}"
         dec_names = {_dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+        _error_handler(self.f, node, _handled_by_decorator(node))
         scope = self.add_scope(sid, "function", ctx.scope)
         args = node.args
         all_args = args.posonlyargs + args.args
@@ -1747,6 +1825,8 @@ class _Extractor:
         if reads is not None:
             return reads
         func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ERROR_HANDLER_REGISTRATIONS:
+            self._error_handler_registered(node)
         receiver = None
         if isinstance(func, ast.Attribute):
             if ctx.self_name and isinstance(func.value, ast.Name) and func.value.id == ctx.self_name:

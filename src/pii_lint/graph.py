@@ -1122,10 +1122,26 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         return any(self.pack.is_user_facing_error(c) for c in self.mro(target))
 
     def _shown_errors(self) -> set[str]:
-        """Names of exception classes some handler shows to the user and none logs or raises."""
+        """Names of exception classes some handler shows to the user and none logs or raises
+        again. A handler that raises another error instead hands the message on: it reaches a
+        log when that error is logged, or is no project error that some handler catches (it
+        goes up to the framework, which logs it), nor one the pack knows is shown."""
         if self._shown is None:
             mods = self.p.modules.values()
-            self._shown = set().union(*(m.shown_errors for m in mods)) - set().union(*(m.logged_errors for m in mods))
+            logged = set().union(*(m.logged_errors for m in mods))
+            caught = set().union(*(m.caught_errors for m in mods))
+            own = {q.rsplit(".", 1)[-1] for q in self.p.classes}
+            shown_by_pack = self.pack.user_facing_error_names
+            forwards = sorted(set().union(*(m.forwarded_errors for m in mods)))
+            changed = True
+            while changed:
+                changed = False
+                for name, raised in forwards:
+                    if name not in logged and raised not in shown_by_pack and (
+                            raised in logged or raised not in caught or raised not in own):
+                        logged.add(name)
+                        changed = True
+            self._shown = set().union(*(m.shown_errors for m in mods)) - logged
         return self._shown
 
     def _sink(self, call: CallFact, mod: ModuleFacts, qual: str, sinks=()) -> None:

@@ -317,6 +317,12 @@ class Pack:
         """``table`` in ``table.fullname``: a value named for a thing, not a person."""
         return bool(self._thing_holder_re.search(normalize_identifier(name)))
 
+    @functools.cached_property
+    def user_facing_error_names(self) -> frozenset[str]:
+        """The last part of each exception class the pack names as shown to the user, for
+        code that knows a class only by the name it raises it under."""
+        return frozenset(p.rsplit(".", 1)[-1] for p in self.info.user_facing_errors if "*" not in p)
+
     def is_user_facing_error(self, qualname: str) -> bool:
         return bool(self._user_facing_globs.match(qualname))
 
