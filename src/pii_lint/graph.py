@@ -730,10 +730,16 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         if kind == "unknown" and last not in CONTAINERS:
             self.opaque_calls.add(result)  # nothing known of the callee (see flows._consistent)
         for key, refs in call.args:
+            keyword = isinstance(key, str) and key not in ("*", "**")
             # dict(supplier=s, price=p) puts each keyword under its own key.
-            entry = f"put:{key!r}" if builds_dict and isinstance(key, str) and key not in ("*", "**") else spelled
+            entry = f"put:{key!r}" if builds_dict and keyword else spelled
             for r in refs:
-                self.add_edge(self.resolve(r), result, INTRA, desc, at, sanitizer_idx, op=entry)
+                value = self.resolve(r)
+                if keyword and not builds_dict and value.startswith("r|") and "<lambda" in value:
+                    # sorted(rows, key=lambda r: r.email), association_proxy(..., creator=lambda v: Email(v)):
+                    # a hook the library calls, whose answer is not what the call returns.
+                    continue
+                self.add_edge(value, result, INTRA, desc, at, sanitizer_idx, op=entry)
         # self.SaleNotAllowed(), urllib.request.Request(...): a class looked up on an object
         # builds something new from its arguments; the object is only where it was found.
         if call.receiver is not None and not (last[:1].isupper() and not last.isupper()):

@@ -106,7 +106,10 @@ def follow(flows, source_info: dict, path: list):
             if data["d"][len("passed through "):-2] in CONTAINERS:
                 entries.step(data)
                 continue  # list(payloads), sorted(rows), enumerate(rows): the same items
-            return "whole", whole  # a library call given the object: what it makes of it is not known
+            # A library call given the object (schema.load(record), record.to_dict()): what it makes
+            # of it is not known, so all of it, unless a later step reads an entry of it.
+            made_from = made_from or True
+            continue
     if made_from == "argument":
         return "derived", whole  # built by a helper from the record and other things: maybe all of it
     return ("whole", whole) if made_from else ("object", cls)
