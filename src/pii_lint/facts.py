@@ -49,6 +49,8 @@ TYPE_WRAPPERS = {
 ORM_RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField", "relationship", "ParentalKey"}
 # Schema fields whose first argument is the class of the value (graphene, marshmallow, DRF).
 VALUE_TYPED_FIELDS = {"Field", "List", "NonNull", "Nested", "Pluck"}
+# Form fields whose cleaned value is a record (or records) of their queryset's model.
+MODEL_CHOICE_FIELDS = frozenset({"ModelChoiceField", "ModelMultipleChoiceField"})
 # A function named for what it returns: get_email(), fetch_phone_number(), get_client_ip().
 _GETTER = re.compile(r"^_?(?:get|fetch|load|read|retrieve|lookup|find|obtain|request|prompt_for|ask_for)_(\w+)$")
 # Keywords of a field that say in words what it holds.
@@ -355,6 +357,14 @@ def _run_deep(fn) -> None:
         threading.stack_size(old_size)
     if errors:
         raise errors[0]
+
+
+def _chain_root(node):
+    """The name a chain of calls and attributes starts from (``Account`` in
+    ``Account.objects.filter(...).none()``), or None."""
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node if isinstance(node, ast.Name) else None
 
 
 def _dotted(node) -> str | None:
@@ -1369,6 +1379,12 @@ class _Extractor:
         fact.described = " ".join(_field_descriptions(call))
         if last in VALUE_TYPED_FIELDS and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)):
             fact.value_type = self.callee_ref(call.args[0], ctx)
+        if last in MODEL_CHOICE_FIELDS:
+            # forms.ModelChoiceField(queryset=Account.objects.filter(...)): a record of Account.
+            query = next((kw.value for kw in call.keywords if kw.arg == "queryset"), call.args[0] if call.args else None)
+            model = _chain_root(query)
+            if model is not None:
+                fact.value_type = self.callee_ref(model, ctx)
         if last == "GenericForeignKey":
             fact.relation = True  # content_object = GenericForeignKey(...): a key to any model's row
         if last in ORM_RELATIONS and call.args:
@@ -1633,6 +1649,9 @@ class _Extractor:
             t = self.temp(node, base, f"read key {key!r}", f"read:{key!r}")
             if len(base) == 1 and base[0][0] == "n":
                 self.f.types.append((t[0], ("item", base[0])))  # caches["default"]: an item of a library registry
+            elif len(base) == 1 and base[0][0] in ("a", "f") and base[0][2] == "cleaned_data":
+                # form.cleaned_data["account"], self.cleaned_data[...]: the value of the form's field.
+                self.f.types.append((t[0], ("form_field", (base[0][0], base[0][1], key))))
             if not _in_settings(node.value):
                 self.maybe_infer(node, key, t[0], self.code_text(node))
             return t

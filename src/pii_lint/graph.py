@@ -240,7 +240,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self.alias_user_model()  # before any name is resolved and cached
         for mod in p.modules.values():
             for ref, texpr in mod.types:
-                if ref[0] in ("n", "f", "r") or texpr[0] == "item":
+                if ref[0] in ("n", "f", "r") or texpr[0] in ("item", "form_field"):
                     self._type_facts[self.resolve(ref)].append(texpr)
         self._index_direct_calls()
         # Indexing resolved names before every class of a value could be known: forget

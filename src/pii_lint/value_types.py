@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .facts import CallFact, FunctionFact
+from .facts import MODEL_CHOICE_FIELDS, CallFact, FunctionFact
 from .packs import normalize_identifier
 from .idioms import AGGREGATES, REQUEST_PAYLOADS, INTRA, ORM_CHAIN, CLASS_BUILDERS, FETCHERS, IDENTIFIERS, REQUEST_HOLDERS, TASK_QUEUERS, NO_DATA_METHODS, BINDERS, SETTINGS_HOLDERS
 
@@ -188,6 +188,8 @@ class ValueTypes:
                 fact = self.p.classes.get(c)
                 if fact and attr in fact.fields and fact.fields[attr].kind in FILE_FIELDS:
                     return "django.db.models.fields.files.FieldFile"  # cached.file.save(name, content)
+                if fact and attr in fact.fields and fact.fields[attr].kind in MODEL_CHOICE_FIELDS:
+                    return self.model_class(fact.fields[attr].value_type) if fact.fields[attr].value_type else None
                 if fact and attr in fact.fields and fact.fields[attr].type_ref is not None:
                     fld = fact.fields[attr]
                     if fld.relation:
@@ -344,6 +346,10 @@ class ValueTypes:
             # named by it (django.core.cache.caches[]), as the pack's callee globs expect.
             target = self.resolve(ref)
             return f"{target[2:]}[]" if target.startswith("q|") and self._library_value(target[2:]) else None
+        if kind == "form_field":
+            # form.cleaned_data["account"]: what the form's field of that name cleans to.
+            target = self.resolve(ref)
+            return self.type_of(target) if target.startswith("f|") else None
         if ref[0] == "c":
             return self.call_type(ref[1])
         target = self.resolve(ref)
