@@ -394,8 +394,8 @@ class ModelSemantics:
             model = self._form_model(qual) or qual  # a form is about what its model is about
             if model == user or any(c.rsplit(".", 1)[-1] in USER_BASES for c in self.mro(model)):
                 continue
-            if any(self._relates_to_person(fld, categories, things) for c in self.mro(model) if c in self.p.classes
-                   for fld in self.p.classes[c].fields.values()):
+            if any(self._relates_to_person(fld, categories, things, {model}) for c in self.mro(model)
+                   if c in self.p.classes for fld in self._to_one_relations(c)):
                 continue
             for name, _, _ in fields:
                 del self.field_categories[(qual, name)]
@@ -405,16 +405,25 @@ class ModelSemantics:
         # says it is not a person's, neither is this one (pretix's check-in Device).
         self.withdrawn_fields -= {name for _, name in self.field_categories}
 
+    def _to_one_relations(self, cls: str) -> list:
+        """The relations of ``cls`` that name one object: not a SQLAlchemy ``relationship``
+        to the many rows that point back at it (a form's registrations, a category's children),
+        which has no ``<name>_id`` column of its own."""
+        fields = self.p.classes[cls].fields
+        return [fld for fld in fields.values() if fld.kind != "relationship" or f"{fld.name}_id" in fields
+                or (fld.type_ref is not None and self.model_class(fld.type_ref) == self.user_model())]
+
     def _relates_to_person(self, fld, categories: dict[str, set[str]], things: list[str], seen=None) -> bool:
         """A relation to the user model or to a class with personal fields other than things';
-        or a chain of foreign keys to the user model (lfs's BankAccount -> Customer -> User)."""
+        or a chain of foreign keys to the user model (lfs's BankAccount -> Customer -> User).
+        ``seen`` starts with the class asked about: a relation to itself says nothing new."""
         if not fld.relation or fld.type_ref is None:
             return False
         target = self.model_class(fld.type_ref)
         seen = set() if seen is None else seen
         if target is None or target in seen:
             return False
-        first = not seen
+        first = len(seen) <= 1
         seen.add(target)
         if target == self.user_model() or (first and any(
                 not self.pack.is_under(cat, things) for c in self.mro(target) for cat in categories.get(c, ()))):
