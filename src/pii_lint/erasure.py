@@ -52,12 +52,25 @@ def record_call(b: GraphBuilder, call: CallFact, mod: ModuleFacts) -> None:
         blanked = [k for k, v in call.consts.items() if (v is None or v == "") and b.is_personal_field(cls, k)]
         if blanked:
             b.erasures[cls].append((mod.path, call.line, f"blanks {', '.join(blanked)}"))
-            if call.id in mod.aged_calls:
+            if _purges_by_age(b, mod, call):
                 b.aged_purges[cls].append((mod.path, call.line))
         return
     b.erasures[cls].append((mod.path, call.line, method))
-    if call.id in mod.aged_calls:
+    if _purges_by_age(b, mod, call):
         b.aged_purges[cls].append((mod.path, call.line))  # Cart.objects.filter(expires__lt=cutoff).delete()
+
+
+def _purges_by_age(b: GraphBuilder, mod: ModuleFacts, call: CallFact) -> bool:
+    """``Cart.objects.filter(expires__lt=cutoff).delete()``, or the same filter behind a
+    project query method (``Token.objects.expired().delete()``)."""
+    if call.id in mod.aged_calls:
+        return True
+    chain = mod.query_chains.get(call.id)
+    if not chain:
+        return False
+    if b.aged_query_names is None:
+        b.aged_query_names = set().union(*(m.aged_queries for m in b.p.modules.values()))
+    return any(name in b.aged_query_names for name in chain)
 
 
 def framework_deletes(b: GraphBuilder) -> None:

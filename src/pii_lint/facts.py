@@ -179,6 +179,10 @@ class ModuleFacts:
     source_edges: list = field(default_factory=list)  # (source id, dst ref)
     blanks: list = field(default_factory=list)  # (base ref, attr, line): personal field set empty
     aged_calls: set = field(default_factory=set)  # ids of delete()/update() calls on records past an age
+    # Functions returning records past an age (a QuerySet's `expired()`), and delete()/update()
+    # call id -> the methods its query chain calls: `Token.objects.expired().delete()`.
+    aged_queries: set = field(default_factory=set)
+    query_chains: dict = field(default_factory=dict)
     relay_hosts: list = field(default_factory=list)  # (line, col, host): SMTP relays the code configures
     # call id -> (ref of the object, relation) when the innermost loop around the call iterates
     # one object's related records: `for line in invoice.lines.all()`
@@ -357,6 +361,17 @@ def _run_deep(fn) -> None:
         threading.stack_size(old_size)
     if errors:
         raise errors[0]
+
+
+def _chain_methods(node) -> tuple[str, ...]:
+    """The names of the calls in a chain (``("expired", "filter")`` for
+    ``Token.objects.filter(app=a).expired()``), outermost first."""
+    names = []
+    while isinstance(node, ast.Call):
+        func = node.func
+        names.append(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
+        node = func.value if isinstance(func, ast.Attribute) else None
+    return tuple(names)
 
 
 def _chain_root(node):
@@ -950,6 +965,8 @@ class _Extractor:
                 self.f.types.append((("r", ctx.func), ("ref", refs[0])))
             elif (item := _item_type(node.value, refs)) is not None:
                 self.f.types.append((("r", ctx.func), item))  # return caches[alias]
+            if _filters_by_age(node.value):
+                self.f.aged_queries.add(ctx.func.rsplit(".", 1)[-1])  # def expired(self): return self.filter(...)
             if _is_download(node.value) and refs:
                 # return "customers.csv", "text/csv", data: a file handed to the framework to send.
                 self.sink_like_call(node, "download", refs, ctx, display="a download returned")
@@ -1895,8 +1912,11 @@ class _Extractor:
         if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) and \
                 (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in ("SMTP", "SMTP_SSL"):
             self.f.relay_hosts.append((node.lineno, node.args[0].col_offset + 1, node.args[0].value))  # smtplib.SMTP(host)
-        if isinstance(func, ast.Attribute) and func.attr in ("delete", "update") and self._aged(func.value):
-            self.f.aged_calls.add(cid)
+        if isinstance(func, ast.Attribute) and func.attr in ("delete", "update"):
+            if self._aged(func.value):
+                self.f.aged_calls.add(cid)
+            elif isinstance(func.value, ast.Call):
+                self.f.query_chains[cid] = _chain_methods(func.value)
         end_line = getattr(node, "end_lineno", None) or node.lineno
         end_col = self.col(end_line, getattr(node, "end_col_offset", None) or node.col_offset)
         fact = CallFact(

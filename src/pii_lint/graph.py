@@ -179,6 +179,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self.sinks: list[SinkInfo] = []
         self.erasures: dict[str, list] = defaultdict(list)  # class -> [(path, line, how)]
         self.aged_purges: dict[str, list] = defaultdict(list)  # class -> [(path, line)]: records past an age erased
+        self.aged_query_names: set[str] | None = None  # functions returning records past an age (erasure)
         self.sources: dict[str, dict] = {}  # node -> {categories, label, inferred, path, line}
         self.field_categories: dict[tuple[str, str], tuple[tuple[str, ...], bool]] = {}
         self.withdrawn_fields: set[str] = set()  # names whose inference a class's evidence withdrew
