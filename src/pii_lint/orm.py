@@ -117,7 +117,12 @@ class ModelSemantics:
                         continue
                     target = self.model_class(fld.type_ref)
                     if target is None:
-                        continue
+                        # A key to a library's model (python-social-auth's UserSocialAuth):
+                        # its objects have the reverse side too.
+                        resolved = self.resolve(fld.type_ref)
+                        if not resolved.startswith("q|"):
+                            continue
+                        target = resolved[2:]
                     for owner in self.subclasses(qual):
                         # An inherited relation is named after the model that inherits it.
                         lower = self.p.classes[owner].name.lower()

@@ -205,6 +205,12 @@ class ValueTypes:
                 related = self.reverse_relation(owner, attr)
                 if related:
                     return related
+            elif attr.endswith("_set"):
+                # social.verifiedemail_set on an object of unknown class: Django names that
+                # accessor after the one model whose key points at it.
+                related = self.related_by_name(attr)
+                if related:
+                    return related
         if node.startswith("a|") and node.endswith("|user"):
             holder = node[2:-len("|user")].rsplit("|", 1)[-1].split("#", 1)[0]
             if holder in REQUEST_HOLDERS:
