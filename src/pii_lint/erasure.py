@@ -77,14 +77,17 @@ def framework_deletes(b: GraphBuilder) -> None:
     """A delete view or mutation of a framework, or a project class named for deleting,
     deletes the records of the model it names (``model = X`` or ``class Meta: model = X``)."""
     for qual, cls in sorted(b.p.classes.items()):
-        if cls.model_ref is None:
-            continue
         lineage = b.mro(qual)
         if not any(c.rsplit(".", 1)[-1] in DELETING_VIEWS for c in lineage if c not in b.p.classes) and \
                 not any(DELETER_NAME.search(c.rsplit(".", 1)[-1]) for c in lineage):
             continue
-        target = b.model_class(cls.model_ref)
-        if target is not None:
+        if cls.model_ref is not None:
+            target = b.model_class(cls.model_ref)
+        else:
+            # No `model = X`: the records its get_queryset() returns (self.request.user.phonedevice_set).
+            getter = next((f"{c}.get_queryset" for c in lineage if f"{c}.get_queryset" in b.p.functions), None)
+            target = b.type_of(f"r|{getter}") if getter else None
+        if target is not None and (target in b.p.classes or target == b.user_model()):
             b.erasures[target].append((b.p.class_module[qual].path, cls.line, f"deleted by {cls.name}"))
 
 

@@ -201,14 +201,14 @@ class ValueTypes:
             # contact.customer_orders, order.lines: the reverse side of a relation queries its model.
             base, _, attr = node[2:].rpartition("|")
             owner = self.type_of(base)
-            if owner in self.p.classes:
-                related = self.reverse_relation(owner, attr)
-                if related:
-                    return related
-            elif attr.endswith("_set"):
-                # social.verifiedemail_set on an object of unknown class: Django names that
-                # accessor after the one model whose key points at it.
-                related = self.related_by_name(attr)
+            related = self.reverse_relation(owner, attr) if owner in self.p.classes else None
+            if related:
+                return related
+            if attr.endswith("_set"):
+                # social.verifiedemail_set on an object of unknown class or a library's:
+                # Django names that accessor after the model whose key points at it (a key it
+                # may inherit from a library base: two_factor's PhoneDevice).
+                related = self.related_by_name(attr) or self._model_named_lower(attr[:-len("_set")])
                 if related:
                     return related
         if node.startswith("a|") and node.endswith("|user"):
@@ -599,6 +599,11 @@ class ValueTypes:
             if fact is not None and call.func[2] in fact.methods:
                 return fact.methods[call.func[2]]
         return None
+
+    def _model_named_lower(self, lower: str) -> str | None:
+        """The one stored model whose class name, lower-cased, is ``lower`` (``phonedevice``)."""
+        models = [q for q, fact in sorted(self.p.classes.items()) if fact.name.lower() == lower and self.is_orm_model(q)]
+        return models[0] if len(models) == 1 else None
 
     def _classes_named(self, snake: str) -> list[str]:
         """Project classes whose name, in snake_case, is ``snake`` (``Customer`` for customer)."""
