@@ -363,6 +363,21 @@ def _run_deep(fn) -> None:
         raise errors[0]
 
 
+# A k-anonymity range query sends the first 5 characters of a password's SHA-1 (Have I Been
+# Pwned): this many characters of a hash are shared by too many values to name anyone.
+SHORT_PREFIX = 8
+
+
+def _short_prefix(index) -> int | None:
+    """``value[:5]``, ``value[0:5]``: the number of leading characters kept, when few."""
+    if not isinstance(index, ast.Slice) or index.step is not None:
+        return None
+    lower, upper = _literal(index.lower) if index.lower is not None else 0, _literal(index.upper)
+    if lower == 0 and isinstance(upper, int) and not isinstance(upper, bool) and 0 < upper <= SHORT_PREFIX:
+        return upper
+    return None
+
+
 def _chain_methods(node) -> tuple[str, ...]:
     """The names of the calls in a chain (``("expired", "filter")`` for
     ``Token.objects.filter(app=a).expired()``), outermost first."""
@@ -1672,6 +1687,9 @@ class _Extractor:
             if not _in_settings(node.value):
                 self.maybe_infer(node, key, t[0], self.code_text(node))
             return t
+        prefix = _short_prefix(node.slice)
+        if prefix is not None and base:
+            return self.temp(node, base, f"cut to its first {prefix} characters", f"prefix:{prefix}")
         choices = self.key_names(node.slice)
         if choices and base:
             t = self.temp(node, base, f"read key {node.slice.id}")

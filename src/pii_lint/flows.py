@@ -460,6 +460,20 @@ class FlowIndex:
         self._effects[key] = effect
         return effect
 
+    def _hash_prefix(self, path) -> bool:
+        """A few leading characters of a hash (``sha1(password).hexdigest()[:5]``, a k-anonymity
+        range query): shared by too many values to name anyone, whatever rule."""
+        hashed = False
+        sanitizers = self.pack.sanitizers
+        for _, data in path:
+            if not data:
+                continue
+            if not hashed and data.get("san", -1) >= 0 and sanitizers[data["san"]].kind == "hash":
+                hashed = True
+            elif hashed and (data.get("op") or "").startswith("prefix:"):
+                return True
+        return False
+
     def _consistent(self, path, whole_payload: bool = False, named: bool = False) -> bool:
         """What the path shows the value carries, step by step: a value put in a dict under
         one key is not what reading another key gives back (``{"email": e, "id": 1}["id"]``),
@@ -469,6 +483,8 @@ class FlowIndex:
         so is a value personal by its own name read by a named key or attribute
         (``address["country"]``, ``fname.name``): the entry is personal only if its name says so,
         and then it is a source of its own."""
+        if self._hash_prefix(path):
+            return False
         entries = Entries()
         opaque = reshaped = False
         unknown_calls = self.b.opaque_calls
