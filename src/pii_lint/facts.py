@@ -389,14 +389,6 @@ def _chain_methods(node) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _chain_root(node):
-    """The name a chain of calls and attributes starts from (``Account`` in
-    ``Account.objects.filter(...).none()``), or None."""
-    while isinstance(node, (ast.Call, ast.Attribute)):
-        node = node.func if isinstance(node, ast.Call) else node.value
-    return node if isinstance(node, ast.Name) else None
-
-
 def _dotted(node) -> str | None:
     parts = []
     while isinstance(node, ast.Attribute):
@@ -1414,14 +1406,15 @@ class _Extractor:
         if last in MODEL_CHOICE_FIELDS:
             # forms.ModelChoiceField(queryset=Account.objects.filter(...)): a record of Account.
             query = next((kw.value for kw in call.keywords if kw.arg == "queryset"), call.args[0] if call.args else None)
-            model = _chain_root(query)
-            if model is not None:
-                fact.value_type = self.callee_ref(model, ctx)
+            if query is not None:
+                fact.value_type = self.callee_ref(_chain_root(query), ctx)
         if last == "GenericForeignKey":
             fact.relation = True  # content_object = GenericForeignKey(...): a key to any model's row
-        if last in ORM_RELATIONS and call.args:
+        # ForeignKey(Account, ...) or ForeignKey(to="bookkeeping.Account"); relationship(argument=...).
+        target = call.args[0] if call.args else next(
+            (kw.value for kw in call.keywords if kw.arg in ("to", "argument")), None)
+        if last in ORM_RELATIONS and target is not None:
             fact.relation = True
-            target = call.args[0]
             if isinstance(target, ast.Constant) and isinstance(target.value, str):
                 fact.type_ref = ("n", ctx.scope, target.value.split(".")[-1])
             else:
