@@ -617,6 +617,7 @@ class _Extractor:
         self.name_lists: dict[str, tuple[str, ...]] = {}
         self.loop_keys: dict[str, tuple[str, ...]] = {}
         self.aged_names: frozenset[str] = frozenset()  # names (loop variables, queries) of records past an age
+        self.top_functions: dict[str, ast.FunctionDef] = {}  # the module's functions (register_error_handler)
         self.loop_owner = None  # (object ref, relation) the innermost loop goes over
         # Exception names caught around the statement being read, by handlers that neither
         # re-raise nor log ("*": any): a raise they catch is handled, not an exception message.
@@ -780,8 +781,8 @@ class _Extractor:
     def run(self, tree: ast.Module) -> None:
         scope = self.add_scope(self.mod, "module", None)
         self._collect_locals(tree.body, scope)
-        self.top_functions = {stmt.name: stmt for stmt in tree.body
-                              if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        self.top_functions.update((stmt.name, stmt) for stmt in tree.body
+                                  if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)))
         for stmt in tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 names = _string_list(stmt.value) or _string_keys(stmt.value)  # a dict iterates its keys

@@ -168,6 +168,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._override_cache: dict[str, list[str]] = {}  # method -> overriding methods of subclasses
         self._library_inits: dict[str, list] | None = None  # __init__ scope -> its super().__init__ calls
         self._classes_by_snake: dict[str, list[str]] | None = None
+        self._models_by_lower: dict[str, list[str]] | None = None
         self._duck: tuple[dict, dict] | None = None  # (parameter node -> attrs used, attr -> classes)
         self._managers: dict[str, set] | None = None  # manager class name -> models declaring one
         self._server_sessions: set[str] | None = None  # cookie jars a set-up call keeps on the server

@@ -602,7 +602,12 @@ class ValueTypes:
 
     def _model_named_lower(self, lower: str) -> str | None:
         """The one stored model whose class name, lower-cased, is ``lower`` (``phonedevice``)."""
-        models = [q for q, fact in sorted(self.p.classes.items()) if fact.name.lower() == lower and self.is_orm_model(q)]
+        if self._models_by_lower is None:
+            index: dict[str, list[str]] = defaultdict(list)
+            for qual, fact in sorted(self.p.classes.items()):
+                index[fact.name.lower()].append(qual)
+            self._models_by_lower = index
+        models = [q for q in self._models_by_lower.get(lower, ()) if self.is_orm_model(q)]
         return models[0] if len(models) == 1 else None
 
     def _classes_named(self, snake: str) -> list[str]:
