@@ -147,6 +147,7 @@ class SourceFact:
     categories: tuple[str, ...]
     label: str
     inferred: bool
+    holder: str = ""  # the value an inferred entry is read from (`affiliation` of affiliation["city"])
 
 
 @dataclass(slots=True)
@@ -376,6 +377,15 @@ def _short_prefix(index) -> int | None:
     if lower == 0 and isinstance(upper, int) and not isinstance(upper, bool) and 0 < upper <= SHORT_PREFIX:
         return upper
     return None
+
+
+def _holder_name(node) -> str:
+    """The name of the value an entry is read from: ``affiliation`` in ``affiliation["city"]``,
+    ``repository`` in ``payload["repository"]["full_name"]``."""
+    if isinstance(node, ast.Subscript):
+        key = _literal(node.slice)
+        return key if isinstance(key, str) else ""
+    return (_dotted(node) or "").rsplit(".", 1)[-1]
 
 
 def _chain_methods(node) -> tuple[str, ...]:
@@ -702,15 +712,16 @@ class _Extractor:
         self.f.scopes[sid] = scope
         return scope
 
-    def add_source(self, node, categories, label: str, inferred: bool, dst: Ref) -> None:
+    def add_source(self, node, categories, label: str, inferred: bool, dst: Ref, holder: str = "") -> None:
         sid = f"{self.f.path}:{node.lineno}:{node.col_offset}:{label}"
-        self.f.sources.append(SourceFact(sid, node.lineno, self.col(node.lineno, node.col_offset), tuple(categories), label, inferred))
+        self.f.sources.append(SourceFact(sid, node.lineno, self.col(node.lineno, node.col_offset), tuple(categories),
+                                         label, inferred, holder))
         self.f.source_edges.append((sid, dst))
 
-    def maybe_infer(self, node, name: str, dst: Ref, label: str) -> None:
+    def maybe_infer(self, node, name: str, dst: Ref, label: str, holder: str = "") -> None:
         category = self.infer(name)
         if category:
-            self.add_source(node, (category,), label, True, dst)
+            self.add_source(node, (category,), label, True, dst, holder)
 
     # -- versioned locals ---------------------------------------------------------
     def _is_versioned(self, ctx: _Ctx, name: str) -> bool:
@@ -1679,7 +1690,7 @@ class _Extractor:
                 # form.cleaned_data["account"], self.cleaned_data[...]: the value of the form's field.
                 self.f.types.append((t[0], ("form_field", (base[0][0], base[0][1], key))))
             if not _in_settings(node.value):
-                self.maybe_infer(node, key, t[0], self.code_text(node))
+                self.maybe_infer(node, key, t[0], self.code_text(node), _holder_name(node.value))
             return t
         prefix = _short_prefix(node.slice)
         if prefix is not None and base:
@@ -1955,7 +1966,8 @@ class _Extractor:
             by_name = CLASS_NAME.fullmatch(holder) is not None
             for key in self.key_names(node.args[0]):
                 if not (environ and CONSTANT_NAME.fullmatch(key)) and not settings and not by_name:
-                    self.maybe_infer(node, key, ("c", cid), f"{self.code_text(func.value)}.{func.attr}({json.dumps(key)})")
+                    self.maybe_infer(node, key, ("c", cid), f"{self.code_text(func.value)}.{func.attr}({json.dumps(key)})",
+                                     holder)
         return [("c", cid)]
 
     def sink_like_call(self, node, kind: str, refs, ctx: _Ctx, raised: Ref | None = None,

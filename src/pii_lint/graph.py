@@ -505,8 +505,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         for fact in mod.sources:
             cats = tuple(c for c in (self._category(c, mod, fact.line) for c in fact.categories) if c) \
                 if not fact.inferred else fact.categories
-            if fact.inferred and not self.infer:
-                continue
+            if fact.inferred and (not self.infer or (fact.holder and self.pack.is_thing_holder(fact.holder))):
+                continue  # repository["full_name"], table.get("owner"): an entry of a thing's record
             if not cats:
                 continue
             node = f"src|{fact.id}"
