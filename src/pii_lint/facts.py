@@ -1967,7 +1967,7 @@ class _Extractor:
             for key in self.key_names(node.args[0]):
                 if not (environ and CONSTANT_NAME.fullmatch(key)) and not settings and not by_name:
                     self.maybe_infer(node, key, ("c", cid), f"{self.code_text(func.value)}.{func.attr}({json.dumps(key)})",
-                                     holder)
+                                     _holder_name(func.value))
         return [("c", cid)]
 
     def sink_like_call(self, node, kind: str, refs, ctx: _Ctx, raised: Ref | None = None,
