@@ -220,7 +220,7 @@ def test_newer_grammar_says_which_python_it_needs(tmp_path: Path) -> None:
     line and column, never "syntax error"; under 3.12 and later the file is analysed."""
     import sys
 
-    from pii_lint.facts import extract
+    from pii_lint.extraction import extract
 
     source = 'import logging\n\n\ndef f(user):\n    logging.info(f"{user["email"]}")\n'
     facts = extract(source, "app.py", "app", lambda name: None)
@@ -238,7 +238,7 @@ def test_python2_except_clause_is_called_python2_not_newer_grammar() -> None:
     the PII900 says so rather than advising a newer interpreter; PEP 758's form still does."""
     import sys
 
-    from pii_lint.facts import extract
+    from pii_lint.extraction import extract
 
     py2 = extract("try:\n    pass\nexcept (IOError, OSError), e:\n    pass\n", "old.py", "old", lambda name: None)
     if sys.version_info < (3, 14):

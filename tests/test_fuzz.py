@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from pii_lint.config import load_config
 from pii_lint.engine import analyse
 from pii_lint.errors import ConfigError
-from pii_lint.facts import extract
+from pii_lint.extraction import extract
 from pii_lint.packs import load_pack
 
 REPO = Path(__file__).resolve().parent.parent

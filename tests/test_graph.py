@@ -8,7 +8,7 @@ import pytest
 
 from pii_lint.config import Settings
 from pii_lint.engine import module_name_for
-from pii_lint.facts import extract
+from pii_lint.extraction import extract
 from pii_lint.flows import FlowIndex
 from pii_lint.graph import GraphBuilder, Project
 from pii_lint.packs import load_pack

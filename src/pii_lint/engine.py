@@ -191,7 +191,8 @@ def extract_file(root: Path, rel: str, module: str, infer_name) -> ModuleFacts:
 
 
 def extract_bytes(data: bytes, rel: str, module: str, infer_name) -> ModuleFacts:
-    from .facts import ModuleFacts, extract
+    from .extraction import extract
+    from .facts import ModuleFacts
 
     try:
         return extract(data, rel, module, infer_name)
