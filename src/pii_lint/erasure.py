@@ -42,6 +42,9 @@ def record_call(b: GraphBuilder, call: CallFact, mod: ModuleFacts) -> None:
         cls = owner if owner in b.p.classes else None
     else:
         cls = b.type_of(base)
+        if cls is None and base.startswith("a|"):
+            # deletion.user.delete() on a value of unknown class: what every `user` key points at.
+            cls = b.forward_relation_by_name(base.rsplit("|", 1)[-1].split("#", 1)[0])
     if method == "delete" and call.args and (cls is None or cls not in b.p.classes):
         for key, refs in call.args:  # session.delete(obj)
             if key == 0 and refs:

@@ -55,6 +55,7 @@ class FieldFact:
     related_name: str | None = None  # ForeignKey(..., related_name="orders"): the reverse accessor
     getter: Ref | None = None  # name = property(get_name, set_name): the function that reads it
     deletes_related: bool = False  # relationship(Child, cascade="all, delete-orphan"): deleting this deletes them
+    holds: Ref | None = None  # form_class = SignupForm: the name bound, a class when it names one
 
 
 @dataclass(slots=True)

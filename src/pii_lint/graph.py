@@ -165,6 +165,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._classes_by_name: dict[str, list[str]] | None = None
         self._subclasses: dict[str, list[str]] | None = None
         self._reverse: dict[tuple[str, str], str] | None = None
+        self._forward_by_name: dict[str, str] | None = None  # relation name -> the one model it points at
         self._override_cache: dict[str, list[str]] = {}  # method -> overriding methods of subclasses
         self._library_inits: dict[str, list] | None = None  # __init__ scope -> its super().__init__ calls
         self._classes_by_snake: dict[str, list[str]] | None = None

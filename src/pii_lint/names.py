@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .idioms import CLASS_LOADERS
+from .idioms import CLASS_LOADERS, SWAPPABLE_GETTER
 
 
 class NameResolution:
@@ -62,8 +62,10 @@ class NameResolution:
         is the user model, known only once the classes are (see ``alias_user_model``)."""
         by_name: dict[str, list[str]] = defaultdict(list)
         self._user_model_names: list[tuple[str, str]] = []  # aliased once the user model is known
+        by_lower: dict[str, list[str]] = defaultdict(list)
         for qual, cls in self.p.classes.items():
             by_name[cls.name].append(qual)
+            by_lower[cls.name.lower()].append(qual)
         aliases = {}
         for mod in self.p.modules.values():
             calls = {c.id: c for c in mod.calls}
@@ -74,13 +76,19 @@ class NameResolution:
                 if call.display.rsplit(".", 1)[-1] == "get_user_model" and not call.args:
                     self._user_model_names.append((ref[1], ref[2]))  # User = get_user_model()
                     continue
-                if call.display.rsplit(".", 1)[-1] not in CLASS_LOADERS:
+                swappable = SWAPPABLE_GETTER.fullmatch(call.display.rsplit(".", 1)[-1])
+                if swappable and not call.args:
+                    # LogEntry = get_logentry_model(): Django's idiom for a model a setting may swap.
+                    where, name = "", swappable.group(1).replace("_", "")
+                    candidates = [q for q in by_lower.get(name, ()) if not self.p.classes[q].meta_abstract]
+                elif call.display.rsplit(".", 1)[-1] in CLASS_LOADERS:
+                    words = [w for w in call.pos_consts[:2] if isinstance(w, str)]
+                    if not words:
+                        continue
+                    where, _, name = (".".join(words)).rpartition(".")
+                    candidates = [q for q in by_name.get(name, ()) if not self.p.classes[q].meta_abstract]
+                else:
                     continue
-                words = [w for w in call.pos_consts[:2] if isinstance(w, str)]
-                if not words:
-                    continue
-                where, _, name = (".".join(words)).rpartition(".")
-                candidates = [q for q in by_name.get(name, ()) if not self.p.classes[q].meta_abstract]
                 # The class whose module path names the app: order.models.Order for ("order", "Order").
                 fitting = [q for q in candidates if f".{where}." in f".{q}"] or candidates
                 if fitting:

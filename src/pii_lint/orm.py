@@ -144,6 +144,22 @@ class ModelSemantics:
         roots = {o for o in owners if not any(b in owners for b in self.mro(o)[1:])}
         return roots.pop() if len(roots) == 1 else None
 
+    def forward_relation_by_name(self, attr: str) -> str | None:
+        """The model behind ``x.<attr>`` on a value of unknown class, when every model that
+        declares a to-one relation of that name points it at the same model
+        (``deletion.user``, where each ``user`` key is to the user model)."""
+        if self._forward_by_name is None:
+            targets: dict[str, set] = defaultdict(set)
+            for qual, cls in sorted(self.p.classes.items()):
+                if not self.is_orm_model(qual):
+                    continue
+                for name, fld in cls.fields.items():
+                    if fld.relation and fld.type_ref is not None and fld.kind != "ManyToManyField":
+                        targets[name].add(self.model_class(fld.type_ref))
+            self._forward_by_name = {name: next(iter(found)) for name, found in targets.items()
+                                     if len(found) == 1 and None not in found}
+        return self._forward_by_name.get(attr)
+
     def user_model(self) -> str | None:
         """The project's user model: a stored subclass of Django's AbstractUser or
         AbstractBaseUser (the one `AUTH_USER_MODEL` and `request.user` stand for)."""

@@ -267,6 +267,10 @@ class Pack:
                 return category
         return None
 
+    def says_hashed(self, name: str) -> bool:
+        """``hashed_password``, ``key_hash``: a name saying its value is already hashed."""
+        return bool(self._hashed_re.search(normalize_identifier(name)))
+
     def is_consent_name(self, name: str) -> bool:
         return bool(self._consent_re.search(normalize_identifier(name)))
 

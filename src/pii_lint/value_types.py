@@ -412,6 +412,10 @@ class ValueTypes:
         return t
 
     def _call_type(self, call: CallFact) -> str | None:
+        if call.func is not None and call.func[0] == "f" and call.func[2]:
+            held = self.held_class(call.func[1], call.func[2])
+            if held is not None:
+                return held  # self.registeruser_model(): a record of the class the attribute names
         target = self.resolve(call.func) if call.func is not None else None
         if target is None:
             return None
@@ -439,8 +443,8 @@ class ValueTypes:
             # Customer.query.filter_by() (Flask-SQLAlchemy) as Customer.objects.filter()
             owner = head[: -len(".objects")] if head.endswith(".objects") else \
                 head[: -len(".query")] if head.endswith(".query") else head
-            if owner in self.p.classes and method not in NO_DATA_METHODS and method not in AGGREGATES \
-                    and (method in ORM_CHAIN or method in CLASS_BUILDERS or head != owner):
+            if (owner in self.p.classes or owner == self.user_model()) and method not in NO_DATA_METHODS \
+                    and method not in AGGREGATES and (method in ORM_CHAIN or method in CLASS_BUILDERS or head != owner):
                 return owner
             if method in FETCHERS and call.args:
                 first = self._first_arg_class(call)
@@ -461,8 +465,8 @@ class ValueTypes:
                 owner = self._manager_owner(base)
                 if owner is not None and method not in NO_DATA_METHODS:
                     return owner  # Checkout.objects.for_user(...): a custom manager's queryset
-            if base_type and base_type in self.p.classes and method in ORM_CHAIN:
-                return base_type
+            if base_type and (base_type in self.p.classes or base_type == self.user_model()) and method in ORM_CHAIN:
+                return base_type  # Django's own User too: User.objects.filter(...).delete()
             if base_type is None and base.startswith("a|") and method in RELATED_WRITES:
                 # user.historic_passwords.create(...) on a user of unknown class: the one model
                 # whose foreign key is named so from the other side.
@@ -527,9 +531,31 @@ class ValueTypes:
     def _first_arg_class(self, call: CallFact) -> str | None:
         for key, refs in call.args:
             if key == 0 and len(refs) == 1:
+                if refs[0][0] == "f" and refs[0][2]:
+                    return self.held_class(refs[0][1], refs[0][2])  # session.query(self.user_model)
                 target = self.resolve(refs[0])
                 if target.startswith("q|") and target[2:] in self.p.classes:
                     return target[2:]
+        return None
+
+    def held_class(self, cls: str, attr: str) -> str | None:
+        """The project class a class attribute names (``registeruser_model = RegisterUser``),
+        as the nearest class in the MRO binds it; None when it is set per instance, or when a
+        subclass binds another (allauth's ``client_class``: each provider's own client)."""
+        held = {self._bound_class(sub, attr) for sub in self.subclasses(cls)}
+        return held.pop() if len(held) == 1 else None
+
+    def _bound_class(self, cls: str, attr: str) -> str | None:
+        for c in self.mro(cls):
+            fact = self.p.classes.get(c)
+            if fact is None:
+                continue
+            if attr in fact.instance_attrs:
+                return None
+            fld = fact.fields.get(attr)
+            if fld is not None:
+                target = self.resolve(fld.holds) if fld.holds is not None else ""
+                return target[2:] if target.startswith("q|") and target[2:] in self.p.classes else None
         return None
 
     def callee(self, call: CallFact) -> tuple[str, str]:
@@ -545,6 +571,10 @@ class ValueTypes:
                 return ("class", model)  # self.model(...) in a custom manager builds its model's record
         if func[0] == "f" and func[2] == "__class__" and func[1] in self.p.classes:
             return ("class", func[1])  # self.__class__(...): a new object of the method's class
+        if func[0] == "f" and func[2]:
+            held = self.held_class(func[1], func[2])
+            if held is not None:
+                return ("class", held)  # self.registeruser_model(): the class a class attribute names
         target = self.resolve(func)
         if target in self._imported:  # make_password(...) calls the function, not a value
             target = f"q|{self._imported[target][0]}"

@@ -8,7 +8,7 @@ from collections import deque
 from ..flows import route_to_return
 from ..idioms import CALL, RETURN, SUMMARY
 from .context import short_category
-from .models import stored_models
+from .models import field_facts, stored_models
 
 
 def _names(categories) -> str:
@@ -104,9 +104,35 @@ def check(ctx):
         cats = {c for _, cs, _ in fields for c in cs}
         p = sorted(c for c in cats if pack.is_under(c, passive))
         i = sorted(c for c in cats if pack.is_under(c, identity))
-        if p and i and cls not in joined_by_calls:
-            fact = b.p.classes[cls]
-            yield ctx.declaration_finding(
-                CODE, b.p.class_module[cls].path, fact.line, fact.col,
-                f"{fact.name} stores passive data ({_names(p)}) beside identity data ({_names(i)})",
-                categories=p + i, source=fact.name)
+        if not p or cls in joined_by_calls:
+            continue
+        fact = b.p.classes[cls]
+        if i:
+            what = f"beside identity data ({_names(i)})"
+        else:
+            # Request(ip=..., user=request.user): the row's key to the person links them as well.
+            target, i = _key_to_identity(b, cls, lambda c: pack.is_under(c, identity))
+            if not i:
+                continue
+            what = f"beside a key to identity data ({target.rsplit('.', 1)[-1]}: {_names(i)})"
+        yield ctx.declaration_finding(
+            CODE, b.p.class_module[cls].path, fact.line, fact.col, f"{fact.name} stores passive data ({_names(p)}) {what}",
+            categories=p + i, source=fact.name)
+
+
+def _key_to_identity(b, cls: str, is_identity) -> tuple[str, list[str]]:
+    """The first model a to-one relation of ``cls`` points at that holds identity data, and
+    those categories (the user model's username and e-mail): ("", []) when none does."""
+    for _, fld in field_facts(b, cls):
+        if not fld.relation or fld.type_ref is None or fld.kind == "ManyToManyField":
+            continue
+        target = b.model_class(fld.type_ref)
+        if target is None or target == cls:
+            continue
+        cats = {c for _, cs, _ in b.record_classes.get(target, ()) for c in cs}
+        cats |= {c for (owner, _), (cs, _) in b.field_categories.items()
+                 if owner not in b.p.classes and owner in b.mro(target) for c in cs}
+        found = sorted(c for c in cats if is_identity(c))
+        if found:
+            return target, found
+    return "", []

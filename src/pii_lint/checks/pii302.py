@@ -38,17 +38,26 @@ def _only_hashed(ctx, cls: str, owner: str, name: str) -> bool:
     field_node = f"f|{owner}|{name}"
     writes = list(b.stored_writes.get((cls, name), ())) + [value for value, node, _, _, _ in b._field_writes
                                                             if node == field_node and not _defines(b, value, owner)]
-    if not writes:
-        return False
-    for node in writes:
-        call = b._calls_by_id.get(node[2:]) if node.startswith("c|") else None
+    return bool(writes) and all(_hashed(ctx, node) for node in writes)
+
+
+def _hashed(ctx, node: str, depth: int = 3) -> bool:
+    """The value is a hash sanitizer's result, a variable named as a hash (``hashed_password``),
+    or a variable every assignment of which is one (``key_hash = generate_password_hash(raw)``)."""
+    b = ctx.builder
+    if node.startswith("c|"):
+        call = b._calls_by_id.get(node[2:])
         if call is None:
             return False
         kind, qual = b.callee(call)
         sanitizer = ctx.pack.sanitizer_for(qual if kind != "unknown" else call.display)
-        if sanitizer is None or sanitizer.kind != "hash":
-            return False
-    return True
+        return sanitizer is not None and sanitizer.kind == "hash"
+    if not node.startswith("v|") or depth == 0:
+        return False
+    if ctx.pack.says_hashed(node.rsplit("|", 1)[-1].split("#", 1)[0]):
+        return True
+    into = b.g._pred.get(node)
+    return bool(into) and all(_hashed(ctx, prev, depth - 1) for prev in into)
 
 
 def _defines(b, value: str, owner: str) -> bool:

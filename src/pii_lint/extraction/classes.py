@@ -95,6 +95,8 @@ class ClassReader:
             self._field_call(value, fact, ctx)
             if dotted_name(value.func) == "property" and value.args:
                 fact.getter = self.callee_ref(value.args[0], ctx)
+        if isinstance(value, ast.Name) or (isinstance(value, ast.Attribute) and dotted_name(value)):
+            fact.holds = self.callee_ref(value, ctx)
         dst = ("f", ctx.class_qual, name)
         self.flow_all(refs, dst, f"assigned to {cls.name}.{name}", node.lineno)
         cls.fields[name] = fact
