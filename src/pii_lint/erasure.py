@@ -72,8 +72,23 @@ def _purges_by_age(b: GraphBuilder, mod: ModuleFacts, call: CallFact) -> bool:
     if not chain:
         return False
     if b.aged_query_names is None:
-        b.aged_query_names = set().union(*(m.aged_queries for m in b.p.modules.values()))
+        b.aged_query_names = _aged_query_names(b)
     return any(name in b.aged_query_names for name in chain)
+
+
+def _aged_query_names(b: GraphBuilder) -> set[str]:
+    """Functions returning records past an age, and those returning what they return
+    (``all_expired()`` returning ``self.filter(self.expired_q())``)."""
+    aged = set().union(*(m.aged_queries for m in b.p.modules.values()))
+    returns = [(name, called) for m in b.p.modules.values() for name, called in sorted(m.query_returns.items())]
+    changed = True
+    while changed:
+        changed = False
+        for name, called in returns:
+            if name not in aged and called & aged:
+                aged.add(name)
+                changed = True
+    return aged
 
 
 def framework_deletes(b: GraphBuilder) -> None:
@@ -92,6 +107,51 @@ def framework_deletes(b: GraphBuilder) -> None:
             target = b.type_of(f"r|{getter}") if getter else None
         if target is not None and (target in b.p.classes or target == b.user_model()):
             b.erasures[target].append((b.p.class_module[qual].path, cls.line, f"deleted by {cls.name}"))
+
+
+def deleting_helpers(b: GraphBuilder) -> None:
+    """``def batch_delete(queryset): queryset.model.objects.filter(pk__in=...).delete()``: a
+    helper that deletes what a parameter selects erases the records of the query each caller
+    passes, and purges them by age where that query keeps only old records."""
+    params: dict[str, set[str]] = {}
+    for mod in b.p.modules.values():
+        for call in mod.calls:
+            if call.func is None or call.func[0] != "a" or call.func[2] != "delete":
+                continue
+            fn = b.p.functions.get(call.scope)
+            root = _chain_root_name(b, call.func[1])
+            if fn is not None and root in fn.params:
+                params.setdefault(fn.scope, set()).add(root)
+    if not params:
+        return
+    for (call_id, scope, _), (bound, _) in sorted(b.bindings.items()):
+        for param in sorted(params.get(scope, ())):
+            mod = b.call_module(call_id)
+            call = b.call_by_id(call_id)
+            for ref in bound.get(param, ()):
+                cls = b.type_of(b.resolve(ref))
+                if cls in b.p.classes or (cls is not None and cls == b.user_model()):
+                    b.erasures[cls].append((mod.path, call.line, f"deleted by {scope.rsplit('.', 1)[-1]}()"))
+                    if call_id in mod.aged_calls:
+                        b.aged_purges[cls].append((mod.path, call.line))
+
+
+def _chain_root_name(b: GraphBuilder, ref) -> str | None:
+    """The local a chain of attributes and calls starts from: ``queryset`` in
+    ``queryset.model.objects.filter(...)``."""
+    for _ in range(12):
+        if ref is None:
+            return None
+        if ref[0] == "n":
+            return ref[2].split("#", 1)[0]
+        if ref[0] == "a":
+            ref = ref[1]
+        elif ref[0] == "c":
+            inner = b._calls_by_id.get(ref[1])
+            ref = inner.func if inner is not None else None
+        else:
+            return None
+    return None
 
 
 def anonymisers(b: GraphBuilder) -> None:

@@ -158,11 +158,12 @@ class ModuleFacts:
     sources: list[SourceFact] = field(default_factory=list)
     source_edges: list = field(default_factory=list)  # (source id, dst ref)
     blanks: list = field(default_factory=list)  # (base ref, attr, line): personal field set empty
-    aged_calls: set = field(default_factory=set)  # ids of delete()/update() calls on records past an age
+    aged_calls: set = field(default_factory=set)  # ids of delete()/update() calls on records past an age, or given them
     # Functions returning records past an age (a QuerySet's `expired()`), and delete()/update()
     # call id -> the methods its query chain calls: `Token.objects.expired().delete()`.
     aged_queries: set = field(default_factory=set)
     query_chains: dict = field(default_factory=dict)
+    query_returns: dict = field(default_factory=dict)  # function name -> names it calls in what it returns
     relay_hosts: list = field(default_factory=list)  # (line, col, host): SMTP relays the code configures
     # call id -> (ref of the object, relation) when the innermost loop around the call iterates
     # one object's related records: `for line in invoice.lines.all()`

@@ -21,7 +21,10 @@ import networkx as nx
 
 from . import erasure
 from .facts import ANONYMISED, CallFact, ClassFact, FunctionFact, ModuleFacts
-from .idioms import ANSWERS, CALL, CONTAINERS, INTRA, MERGERS, MUTATORS, KEY_READERS, NO_DATA_METHODS, NOT_TEXT, RETURN, SERIALISERS, STRINGIFIERS
+from .idioms import (
+    ANSWERS, CALL, CONTAINERS, EXCEPTION_CLASS, INTRA, KEY_READERS, MERGERS, MESSAGE_KEYWORDS, MUTATORS, NO_DATA_METHODS,
+    NOT_TEXT, RETURN, SERIALISERS, STRINGIFIERS,
+)
 from .names import NameResolution
 from .orm import ModelSemantics
 from .value_types import ValueTypes, _param_names, bind_arguments
@@ -264,6 +267,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         self._attribute_sources()
         erasure.framework_deletes(self)
         erasure.anonymisers(self)
+        erasure.deleting_helpers(self)
         self._credential_columns()
         self._returned_sinks()
         self._wrapped_sinks()
@@ -732,8 +736,11 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics):
         builds_dict = call.display in ("dict", "OrderedDict", "collections.OrderedDict")
         if kind == "unknown" and last not in CONTAINERS:
             self.opaque_calls.add(result)  # nothing known of the callee (see flows._consistent)
+        exception = EXCEPTION_CLASS.match(last) is not None
         for key, refs in call.args:
             keyword = isinstance(key, str) and key not in ("*", "**")
+            if exception and keyword and key not in MESSAGE_KEYWORDS:
+                continue  # OAuth2Error(request=request): an attribute of the error, not its message
             # dict(supplier=s, price=p) puts each keyword under its own key.
             entry = f"put:{key!r}" if builds_dict and keyword else spelled
             for r in refs:

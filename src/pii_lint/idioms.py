@@ -73,6 +73,11 @@ NO_DATA_METHODS = frozenset({"delete", "count", "exists", "update", "save", "ful
 ANSWERS = re.compile(r"^(?:is|has|can|should|check|validate|verify|exists|contains)(?:_\w+)?$|"
                      r"^(?:startswith|endswith|isdigit|isalpha|isalnum|isnumeric|isdecimal|isspace|islower|isupper|"
                      r"authenticate|aauthenticate)$")
+# A library's exception class, and the keywords that make its message: the others
+# (`OAuth2Error(request=request)`, `HTTPError(response=r)`) are kept as attributes, not shown.
+EXCEPTION_CLASS = re.compile(r"^_?[A-Z]\w*(?:Error|Exception|Warning)$")
+MESSAGE_KEYWORDS = frozenset({"message", "msg", "description", "error_description", "detail", "details", "reason",
+                              "text", "error", "errors", "params", "args", "title", "summary", "value"})
 # Calls that turn an object into text: str() or repr() of a record.
 STRINGIFIERS = frozenset({"str", "repr", "format", "format_map", "join", "force_text", "force_str", "smart_str",
                           "pformat", "saferepr", "urlencode"})

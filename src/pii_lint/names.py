@@ -40,6 +40,14 @@ class NameResolution:
             s = scopes.get(s.parent) if s.parent else None
         return f"q|{name}"
 
+    def nested_function(self, node: str) -> str | None:
+        """``v|job|helper`` when ``def helper`` sits in ``job``: the function it names, which a
+        call of the name runs (the value keeps its own node, for what is stored or returned)."""
+        if not node.startswith("v|") or "#" in node:
+            return None
+        qual = node[2:].replace("|", ".", 1)
+        return qual if qual in self.p.functions else None
+
     def _star_lookup(self, scope, name: str, seen: set | None = None) -> str | None:
         """``name`` as ``from m import *`` brings it into a module: m's own definition, import or
         further star import (django-oscar's ``from .abstract_models import *``)."""

@@ -83,6 +83,8 @@ class ValueTypes:
                 if func is None or not self._static_callee(func):
                     continue
                 target = self.resolve(func)
+                nested = self.nested_function(target)
+                target = f"q|{nested}" if nested else target
                 if not target.startswith("q|") or target[2:] not in self.p.functions:
                     continue
                 scope = target[2:]
@@ -99,7 +101,8 @@ class ValueTypes:
         root = func
         while root[0] == "a":
             root = root[1]
-        return root[0] == "n" and self.resolve(root).startswith("q|")
+        return root[0] == "n" and (self.resolve(root).startswith("q|") or (
+            func is root and self.nested_function(self.resolve(root)) is not None))  # helper(x), def helper in the caller
 
     def attr_of(self, base: str, attr: str) -> str:
         """The node (or qualified name) of ``base.attr``."""
@@ -416,9 +419,15 @@ class ValueTypes:
             held = self.held_class(call.func[1], call.func[2])
             if held is not None:
                 return held  # self.registeruser_model(): a record of the class the attribute names
+            if call.func[2] in ORM_CHAIN and call.func[1] in self.p.classes:
+                managed = self.managed_model(call.func[1])
+                if managed is not None:
+                    return managed  # self.filter(...) in a project manager: its model's records
         target = self.resolve(call.func) if call.func is not None else None
         if target is None:
             return None
+        nested = self.nested_function(target)
+        target = f"q|{nested}" if nested else target
         if target.startswith("q|"):
             qual = target[2:]
             if qual in self.p.classes:
@@ -578,6 +587,9 @@ class ValueTypes:
         target = self.resolve(func)
         if target in self._imported:  # make_password(...) calls the function, not a value
             target = f"q|{self._imported[target][0]}"
+        nested = self.nested_function(target)
+        if nested:
+            return ("project", nested)  # batch_delete(...) where `def batch_delete` is in the caller
         if target.startswith("q|"):
             qual = target[2:]
             if qual in self.p.functions:

@@ -9,10 +9,20 @@ DUMPS = {"dump", "dumps", "safe_dump", "dump_all", "safe_dump_all"}  # bulk only
 BULK_METHODS = {"writerows", "writelines", "to_csv", "bulk_create"} | DUMPS
 
 
+# A token mailed to its owner is how one-time codes, reset links and magic links work: a
+# mail is a clear channel for passwords and card data, not for the tokens made to travel.
+MAILED_TOKENS = ["user.authorization.credentials"]
+
+
 def check_102(ctx):
     creds = ctx.pack.info.credentials
+    mailable = [c for c in creds if not ctx.pack.is_under(c, MAILED_TOKENS)]
+
     def is_credential(info) -> bool:
         return info["how"] != "record" and any(ctx.pack.is_under(c, creds) for c in info["categories"])
+
+    def is_mailed_secret(info) -> bool:
+        return info["how"] != "record" and any(ctx.pack.is_under(c, mailable) for c in info["categories"])
 
     def unhashed(source, path) -> tuple:
         # add_user(hashed_password=reg.password): a value the code names as a hash is one.
@@ -24,11 +34,12 @@ def check_102(ctx):
     for sink in ctx.sinks("storage", "column", "cache", "file", "cookie", "email"):
         if sink.kind == "file" and ctx.builder.writes_in_memory(sink.call):
             continue  # a CSV built in memory: stored, if at all, where the buffer is saved
-        found = ctx.grouped(sink, "PII102", keep=is_credential, shown=unhashed)
+        mailed = sink.kind == "email"
+        found = ctx.grouped(sink, "PII102", keep=is_mailed_secret if mailed else is_credential, shown=unhashed)
         if found is None:
             continue
         source, path, categories, more = found
-        bad = [c for c in categories if ctx.pack.is_under(c, creds)]
+        bad = [c for c in categories if ctx.pack.is_under(c, mailable if mailed else creds)]
         how = "is sent in clear by" if sink.kind == "email" else "is stored by"
         yield ctx.flow_finding("PII102", sink, source, path,
                                f"{', '.join(short_category(c) for c in bad)} ({ctx.describe_source(source)}){more} "

@@ -23,6 +23,7 @@ class ClassReader:
             self.expr(kw.value, ctx)
         cls = ClassFact(qual, node.name, node.lineno, self.col(node.lineno, node.col_offset), bases)
         cls.retention = self._retention_comment(node.lineno)
+        cls.meta_unstored = self.type_checking  # a model declared for type checkers has no table
         self.f.classes[qual] = cls
         scope = self.add_scope(qual, "class", ctx.scope)
         self._collect_locals(node.body, scope)

@@ -384,6 +384,8 @@ class ExpressionReader:
                 self.f.aged_calls.add(cid)
             elif isinstance(func.value, ast.Call):
                 self.f.query_chains[cid] = chain_methods(func.value)
+        elif any(self._aged(arg) for arg in node.args):
+            self.f.aged_calls.add(cid)  # batch_delete(stale_tokens): a helper given records past an age
         end_line = getattr(node, "end_lineno", None) or node.lineno
         end_col = self.col(end_line, getattr(node, "end_col_offset", None) or node.col_offset)
         fact = CallFact(
@@ -400,7 +402,9 @@ class ExpressionReader:
         said = "password" if called == "getpass" else GETTER.match(called)
         if said:
             what = said if isinstance(said, str) else said.group(1)
-            self.maybe_infer(node, what, ("c", cid), f"{called}()")
+            # locale.get_display_name(): what the holder is says whose name it is.
+            holder = holder_name(func.value) if isinstance(func, ast.Attribute) else ""
+            self.maybe_infer(node, what, ("c", cid), f"{called}()", holder)
         # `.get("email")` reads a personal key.
         if isinstance(func, ast.Attribute) and func.attr in ("get", "getlist", "pop", "setdefault") and node.args:
             environ = ENVIRONMENT_READ.search(short(func.value))  # os.environ.get("SMTP_PASSWORD"): a setting

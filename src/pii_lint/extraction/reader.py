@@ -53,6 +53,7 @@ class ReaderBase:
         self.name_lists: dict[str, tuple[str, ...]] = {}
         self.loop_keys: dict[str, tuple[str, ...]] = {}
         self.aged_names: frozenset[str] = frozenset()  # names (loop variables, queries) of records past an age
+        self.type_checking = False  # inside `if TYPE_CHECKING:`: declarations for type checkers only
         self.top_functions: dict[str, ast.FunctionDef] = {}  # the module's functions (register_error_handler)
         self.loop_owner = None  # (object ref, relation) the innermost loop goes over
         # Exception names caught around the statement being read, by handlers that neither

@@ -8,11 +8,11 @@ from .reader import Ctx
 from .syntax import (
     ANONYMISED_FLAG, CONSTANT_NAME, ORDERINGS, VALIDATING_METHODS, VALIDATION_ERRORS, call_result, dotted_name,
     ends_block, error_handler, filters_by_age, handled_by_decorator, handled_errors, is_blank, is_download,
-    item_type, literal_value, masks, names_read_by_nested_scopes, proved_not_text, quiet_catches, returns_pair,
-    short, stored_names, string_keys, string_list, test_polarity,
+    is_type_checking, item_type, literal_value, masks, names_read_by_nested_scopes, proved_not_text, quiet_catches,
+    returns_pair, short, stored_names, string_keys, string_list, test_polarity,
 )
 from ..facts import ANONYMISED, FunctionFact, Ref
-from ..idioms import SETTINGS_HOLDERS
+from ..idioms import ORM_CHAIN, SETTINGS_HOLDERS
 
 
 class StatementReader:
@@ -71,7 +71,7 @@ class StatementReader:
             self._note_settings_initial(target, node.value, ctx)
             if isinstance(target, ast.Name):
                 # stale = Attempt.objects.filter(created__lt=cutoff); stale.delete(): a purge by age.
-                if filters_by_age(node.value):
+                if filters_by_age(node.value, self.aged_names):
                     self.aged_names = self.aged_names | {target.id}
                 elif target.id in self.aged_names:
                     self.aged_names = self.aged_names - {target.id}
@@ -124,8 +124,16 @@ class StatementReader:
                 self.f.types.append((("r", ctx.func), ("ref", refs[0])))
             elif (item := item_type(node.value, refs)) is not None:
                 self.f.types.append((("r", ctx.func), item))  # return caches[alias]
-            if filters_by_age(node.value):
+            if self._aged(node.value):
                 self.f.aged_queries.add(ctx.func.rsplit(".", 1)[-1])  # def expired(self): return self.filter(...)
+            elif isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute) and \
+                    node.value.func.attr in ORM_CHAIN:
+                # def all_expired(self): return self.filter(self.expired_q()): as old as what it filters by.
+                called = {n.func.attr if isinstance(n.func, ast.Attribute) else n.func.id
+                          for arg in node.value.args for n in ast.walk(arg)
+                          if isinstance(n, ast.Call) and isinstance(n.func, (ast.Attribute, ast.Name))}
+                if called:
+                    self.f.query_returns.setdefault(ctx.func.rsplit(".", 1)[-1], set()).update(called)
             if is_download(node.value) and refs:
                 # return "customers.csv", "text/csv", data: a file handed to the framework to send.
                 self.sink_like_call(node, "download", refs, ctx, display="a download returned")
@@ -151,7 +159,9 @@ class StatementReader:
         not_text = proved_not_text(node.test)
         before = dict(self.vers)
         self.narrow(not_text.get(True), node, ctx)
+        checking, self.type_checking = self.type_checking, self.type_checking or is_type_checking(node.test)
         self.block(node.body, ctx.inner(guards=ctx.guards + when_true))
+        self.type_checking = checking
         after_body = self.vers
         self.vers = dict(before)
         self.narrow(not_text.get(False), node, ctx)
@@ -162,7 +172,7 @@ class StatementReader:
 
     def _aged(self, expr) -> bool:
         """Records past an age: a query filtered so, or a name holding one."""
-        return filters_by_age(expr) or (isinstance(expr, ast.Name) and expr.id in self.aged_names)
+        return filters_by_age(expr, self.aged_names) or (isinstance(expr, ast.Name) and expr.id in self.aged_names)
 
     def _iterates_aged(self, it) -> bool:
         """Records past an age, or what a helper makes of them (``for user in chunk_queryset(stale)``)."""

@@ -72,13 +72,24 @@ DATE_NAME = re.compile(r"(?:^|_)(?:created|modified|updated|expires?|expiry|expi
                        r"_(?:at|on|date|time)$")
 
 
-def filters_by_age(chain) -> bool:
-    """Whether a query chain keeps only records older than some point (a retention purge)."""
+def is_type_checking(test) -> bool:
+    """``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``): code only type checkers read."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
+        (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def filters_by_age(chain, aged_names=frozenset()) -> bool:
+    """Whether a query chain keeps only records older than some point (a retention purge);
+    ``aged_names`` hold such a filter (``expired = Q(expires__lt=now)``)."""
+    if isinstance(chain, ast.BinOp):  # Q(accepted=True) | Q(sent__lt=cutoff)
+        return filters_by_age(chain.left, aged_names) or filters_by_age(chain.right, aged_names)
     while isinstance(chain, ast.Call):
         for kw in chain.keywords:
             if kw.arg and DATE_LOOKUP.search(kw.arg):
                 return True
         for arg in chain.args:
+            if isinstance(arg, ast.Name) and arg.id in aged_names:
+                return True  # Token.objects.filter(expired_query)
             for sub in ast.walk(arg):
                 if isinstance(sub, ast.keyword) and sub.arg and DATE_LOOKUP.search(sub.arg):
                     return True  # Q(sent__lt=cutoff) | Q(...)
