@@ -551,15 +551,18 @@ class ValueTypes:
         """The project class a class attribute names (``registeruser_model = RegisterUser``),
         as the nearest class in the MRO binds it; None when it is set per instance, or when a
         subclass binds another (allauth's ``client_class``: each provider's own client)."""
-        held = {self._bound_class(sub, attr) for sub in self.subclasses(cls)}
-        return held.pop() if len(held) == 1 else None
+        key = (cls, attr)
+        if key not in self._held_classes:  # asked for every self.method() call
+            held = {self._bound_class(sub, attr) for sub in self.subclasses(cls)}
+            self._held_classes[key] = held.pop() if len(held) == 1 else None
+        return self._held_classes[key]
 
     def _bound_class(self, cls: str, attr: str) -> str | None:
         for c in self.mro(cls):
             fact = self.p.classes.get(c)
             if fact is None:
                 continue
-            if attr in fact.instance_attrs:
+            if attr in fact.instance_attrs or attr in fact.methods:
                 return None
             fld = fact.fields.get(attr)
             if fld is not None:
