@@ -83,7 +83,8 @@ def _tree(root: Path, files: list[str]) -> None:
 
 
 TREE = ["shop/models.py", "shop/tests/test_models.py", "shop/migrations/0001_initial.py", "shop/testing/factories.py",
-        "conftest.py", "shop/views_test.py", "test_top.py", "shop/testimonials.py", "shop/tests.py"]
+        "conftest.py", "shop/views_test.py", "test_top.py", "shop/testimonials.py", "shop/tests.py",
+        "shop/testapp/models.py", "test_project/settings.py"]
 
 
 def test_test_code_and_migrations_are_excluded_by_default(tmp_path: Path) -> None:

@@ -17,9 +17,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 # Test code and migrations are not analysed unless `exclude` says otherwise (as ruff does).
-# A Django app's tests live in its tests.py.
+# A Django app's tests live in its tests.py; a reusable app's test suite runs its own apps
+# and settings from testapp/ (django-guardian) or a test project.
 DEFAULT_EXCLUDE = ("tests/", "test/", "tests.py", "test_*.py", "*_test.py", "conftest.py", "testing/", "test_utils/",
-                   "migrations/")
+                   "testapp/", "test_app/", "testproject/", "test_project/", "migrations/")
 RETENTION = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$")
 # A cache expiry: seconds, hours, days or weeks ("m" is left out: minutes or months?).
 EXPIRY = re.compile(r"^\s*(\d+)\s*([shdw]?)\s*$")

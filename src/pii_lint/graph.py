@@ -545,6 +545,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics, CallDispatch, Sin
             keyword = isinstance(key, str) and key not in ("*", "**")
             if exception and keyword and key not in MESSAGE_KEYWORDS:
                 continue  # OAuth2Error(request=request): an attribute of the error, not its message
+            if key == 0 and op is not None and op.startswith("read:"):
+                continue  # message_ids.get(recipient.email): the key picks the entry, it is not in it
             # dict(supplier=s, price=p) puts each keyword under its own key.
             entry = f"put:{key!r}" if builds_dict and keyword else spelled
             for r in refs:

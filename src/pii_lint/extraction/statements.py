@@ -7,7 +7,7 @@ import ast
 from .reader import Ctx
 from .syntax import (
     ANONYMISED_FLAG, CONSTANT_NAME, ORDERINGS, VALIDATING_METHODS, VALIDATION_ERRORS, call_result, dotted_name,
-    ends_block, error_handler, filters_by_age, handled_by_decorator, handled_errors, is_blank, is_download,
+    ends_block, error_handler, filters_by_age, handled_by_decorator, handled_errors, in_settings, is_blank, is_download,
     is_type_checking, item_type, literal_value, masks, names_read_by_nested_scopes, proved_not_text, quiet_catches,
     returns_pair, short, stored_names, string_keys, string_list, test_polarity,
 )
@@ -549,8 +549,10 @@ class StatementReader:
             self.add_source(target, tags, said if said and len(said) <= 60 else f"{label} (collection point)", False,
                             tref)
         elif isinstance(target, ast.Name):
-            # DEFAULT_FROM_EMAIL, SENDGRID_PASSWORD at module level: the shop's settings, not a person's data.
-            if not (CONSTANT_NAME.fullmatch(target.id) and self.f.scopes[ctx.scope].kind in ("module", "class")):
+            # DEFAULT_FROM_EMAIL, SENDGRID_PASSWORD at module level, EMAIL_THROTTLE = getattr(settings, ...):
+            # the shop's settings, not a person's data.
+            if not (CONSTANT_NAME.fullmatch(target.id) and self.f.scopes[ctx.scope].kind in ("module", "class")) \
+                    and not (value is not None and in_settings(value)):
                 self.maybe_infer(target, target.id, tref, target.id)
         if value is not None and tref[0] in ("n", "f"):
             call = call_result(value)

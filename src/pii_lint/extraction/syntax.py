@@ -287,7 +287,10 @@ def cascade_deletes(node) -> bool:
 
 
 def in_settings(node) -> bool:
-    """``settings.GITHUB_CREDENTIALS[host]``, ``app.config``: read from configuration."""
+    """``settings.GITHUB_CREDENTIALS[host]``, ``app.config``, ``getattr(settings, "X", None)``:
+    read from configuration."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" and node.args:
+        node = node.args[0]
     while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
         if isinstance(node, ast.Attribute) and node.attr in SETTINGS_HOLDERS:
             return True
