@@ -57,3 +57,8 @@ def sink_applies(when: dict, call: CallFact) -> bool:
         if not isinstance(value, str) or not any(fnmatch.fnmatchcase(value.lower(), g) for g in globs):
             return False
     return True
+
+
+def node_name(node: str) -> str:
+    """``email`` for ``v|shop.views.signup|email#2``: the name a node was written as."""
+    return node.rsplit("|", 1)[-1].split("#", 1)[0]

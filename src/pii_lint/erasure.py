@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .edges import node_name
+
 if TYPE_CHECKING:
     from .facts import CallFact, ModuleFacts
     from .graph import GraphBuilder
@@ -44,7 +46,7 @@ def record_call(b: GraphBuilder, call: CallFact, mod: ModuleFacts) -> None:
         cls = b.type_of(base)
         if cls is None and base.startswith("a|"):
             # deletion.user.delete() on a value of unknown class: what every `user` key points at.
-            cls = b.forward_relation_by_name(base.rsplit("|", 1)[-1].split("#", 1)[0])
+            cls = b.forward_relation_by_name(node_name(base))
     if method == "delete" and call.args and (cls is None or cls not in b.p.classes):
         for key, refs in call.args:  # session.delete(obj)
             if key == 0 and refs:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from .edges import node_name
 from .facts import MODEL_CHOICE_FIELDS, CallFact, FunctionFact
 from .packs import normalize_identifier
 from .idioms import AGGREGATES, REQUEST_PAYLOADS, INTRA, ORM_CHAIN, CLASS_BUILDERS, FETCHERS, IDENTIFIERS, REQUEST_HOLDERS, TASK_QUEUERS, NO_DATA_METHODS, BINDERS, SETTINGS_HOLDERS
@@ -132,14 +133,14 @@ class ValueTypes:
             return node
         if node not in self.g or not self.g.pred[node]:
             self.add_edge(base, node, INTRA, f"read .{attr}", None, op=f"attr:{attr}")
-            holder = base.rsplit("|", 1)[-1].split("#", 1)[0]
+            holder = node_name(base)
             # model.__table__.fullname, obj.__class__.name: the program's machinery, not data;
             # table.fullname, room.full_name: a thing's.
             machinery = (holder.startswith("__") and holder.endswith("__")) or self.pack.is_thing_holder(holder)
             category = self.pack.infer_name(attr) if self.infer and holder not in SETTINGS_HOLDERS \
                 and not machinery and attr not in self.withdrawn_fields else None
             if self.infer and attr in REQUEST_PAYLOADS and \
-                    base.rsplit("|", 1)[-1].split("#", 1)[0] in REQUEST_HOLDERS:
+                    node_name(base) in REQUEST_HOLDERS:
                 category = "user"  # request.body, request.data: whatever the sender put in it
             if category:
                 self._inferred_attrs.append((node, attr, category))
@@ -215,19 +216,19 @@ class ValueTypes:
                 if related:
                     return related
         if node.startswith("a|") and node.endswith("|user"):
-            holder = node[2:-len("|user")].rsplit("|", 1)[-1].split("#", 1)[0]
+            holder = node_name(node[2:-len("|user")])
             if holder in REQUEST_HOLDERS:
                 return self.user_model()
         if node.startswith("a|"):
             # request.customer, request.basket: what middleware attaches, named after its model.
             base, _, attr = node[2:].rpartition("|")
-            if base.rsplit("|", 1)[-1].split("#", 1)[0] in REQUEST_HOLDERS:
+            if node_name(base) in REQUEST_HOLDERS:
                 models = [q for q in self._classes_named(attr) if self.is_orm_model(q)]
                 if len(models) == 1:
                     return models[0]
         if node[:2] in ("v|", "a|", "f|"):
             # A receiver named like a logger (log, self.logger, LOG) is one; `log#2` is a value of log.
-            if self.pack.is_logger_name(node.rsplit("|", 1)[-1].split("#", 1)[0]):
+            if self.pack.is_logger_name(node_name(node)):
                 return "logging.Logger"
         if node.startswith("a|"):
             # ws = wb.active on an openpyxl Workbook: an attribute of a library object is named
@@ -479,7 +480,7 @@ class ValueTypes:
             if base_type is None and base.startswith("a|") and method in RELATED_WRITES:
                 # user.historic_passwords.create(...) on a user of unknown class: the one model
                 # whose foreign key is named so from the other side.
-                related = self.related_by_name(base.rsplit("|", 1)[-1].split("#", 1)[0])
+                related = self.related_by_name(node_name(base))
                 if related is not None:
                     return related
             if base_type and method in BINDERS:
@@ -611,7 +612,7 @@ class ValueTypes:
             base = self.resolve(func[1])
             t = self.type_of(base) if not base.startswith("q|") else None
             if t is None and func[2] in RELATED_WRITES and base.startswith("a|"):
-                t = self.related_by_name(base.rsplit("|", 1)[-1].split("#", 1)[0])  # user.historic_passwords.create
+                t = self.related_by_name(node_name(base))  # user.historic_passwords.create
             if t:
                 # A method the project class does not define comes from its first library base
                 # (customer.save() is django.db.models.Model.save).

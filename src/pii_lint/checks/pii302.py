@@ -3,6 +3,7 @@ stored without an encryption wrapper (policy 1.4)."""
 
 from __future__ import annotations
 
+from ..edges import node_name
 from .context import short_category
 from .models import field_facts, is_encrypted, stored_models
 
@@ -54,7 +55,7 @@ def _hashed(ctx, node: str, depth: int = 3) -> bool:
         return sanitizer is not None and sanitizer.kind == "hash"
     if not node.startswith("v|") or depth == 0:
         return False
-    if ctx.pack.says_hashed(node.rsplit("|", 1)[-1].split("#", 1)[0]):
+    if ctx.pack.says_hashed(node_name(node)):
         return True
     into = b.g._pred.get(node)
     return bool(into) and all(_hashed(ctx, prev, depth - 1) for prev in into)

@@ -3,6 +3,7 @@ storage and files."""
 
 from __future__ import annotations
 
+from ..edges import node_name
 from .context import short_category
 
 DUMPS = {"dump", "dumps", "safe_dump", "dump_all", "safe_dump_all"}  # bulk only when given many records
@@ -26,7 +27,7 @@ def check_102(ctx):
 
     def unhashed(source, path) -> tuple:
         # add_user(hashed_password=reg.password): a value the code names as a hash is one.
-        if any(node.startswith("v|") and ctx.pack.says_hashed(node.rsplit("|", 1)[-1].split("#", 1)[0])
+        if any(node.startswith("v|") and ctx.pack.says_hashed(node_name(node))
                for node, _ in path):
             return ()
         return tuple(ctx.sources[source]["categories"])
