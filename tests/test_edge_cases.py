@@ -314,3 +314,16 @@ def test_the_collector_thresholds_of_the_host_come_back(tmp_path: Path) -> None:
         assert gc.get_threshold() == (1234, 5, 6)
     finally:
         gc.set_threshold(*before)
+
+
+def test_an_attribute_of_a_call_result_is_named_by_the_call(tmp_path: Path) -> None:
+    """``str(members.get_member(email).address)``: the source is shown as the code reads it,
+    not by the call's internal id."""
+    (tmp_path / "pyproject.toml").write_text("[tool.pii-lint]\n", encoding="utf-8")
+    (tmp_path / "cli.py").write_text(
+        "def remove(members, email):\n    member = str(members.get_member(email).address)\n"
+        "    print(\"removed %s\" % member)\n", encoding="utf-8")
+    found = [f for f in analyse(load_config(tmp_path), load_pack("shop", tmp_path), use_cache=False).findings
+             if f.code == "PII201"]
+    assert [f.message for f in found] == [
+        "PII201 contact.address (inferred from the name get_member().address) reaches logging via print [policy 1.4]"]

@@ -20,7 +20,7 @@ import networkx as nx
 
 from . import erasure
 from .dispatch import CallDispatch
-from .edges import CallSite, SinkInfo, sink_applies
+from .edges import CallSite, SinkInfo, node_name, sink_applies
 from .facts import ANONYMISED, CallFact, ClassFact, FunctionFact, ModuleFacts
 from .idioms import (
     ANSWERS, CALL, CONTAINERS, EXCEPTION_CLASS, INTRA, KEY_READERS, MERGERS, MESSAGE_KEYWORDS, MUTATORS, NO_DATA_METHODS,
@@ -264,10 +264,10 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics, CallDispatch, Sin
             if first is None:
                 continue
             path, line = first
-            base = node[2:].rsplit("|", 1)[0].rsplit("|", 1)[-1].split("#", 1)[0]
             src = f"src|{node}"
             self.sources[src] = {
-                "categories": (category,), "label": f"{base}.{attr}", "inferred": True,
+                "categories": (category,), "label": f"{self._base_label(node[2:].rsplit('|', 1)[0])}.{attr}",
+                "inferred": True,
                 "path": path, "line": line, "col": 1, "how": "name",
             }
             self.add_edge(src, node, INTRA, "collected", None)
@@ -282,6 +282,13 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics, CallDispatch, Sin
                 "path": path, "line": line, "col": 1, "how": "name",
             }
             self.add_edge(src, node, INTRA, "collected", None)
+
+    def _base_label(self, base: str) -> str:
+        """How a value read from is shown: ``address`` for a variable, ``get_member()`` for a
+        call's result (its node is named by the call's position)."""
+        if base.startswith("c|") and base[2:] in self._calls_by_id:
+            return f"{self._calls_by_id[base[2:]].display.rsplit('.', 1)[-1]}()"
+        return node_name(base)
 
     def _module_edges(self, mod: ModuleFacts) -> None:
         resolve = self.resolve
