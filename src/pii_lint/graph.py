@@ -486,6 +486,8 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics, CallDispatch, Sin
             # sinks (`*.set_cookie`, `*.objects.create`) still apply.
             sinks = [s for s in self.pack.sinks_for(qual) if any(c.startswith("*.") for c in s.callee)]
         sinks = [s for s in sinks if sink_applies(s.when, call)]
+        if any(s.redirect for s in sinks):
+            sinks = self._redirected(call, mod, sinks)
         if kind == "ext" and self.infer and self.pack.is_provider_response(qual):
             self._provider_response(call, mod, result)
         if sinks:

@@ -120,6 +120,9 @@ class Sink(_Strict):
     expiry: list[ArgSpec] = []  # cache: keywords or positions that set an expiry ("*": always)
     expiry_methods: list[str] = []  # cache: methods that set an expiry afterwards (expire)
     when: dict[ArgSpec, list[str]] = {}  # only calls giving these arguments a literal matching a glob
+    # Keywords naming where the output goes (print's file=): a call given another stream
+    # than the standard ones writes into that object instead of this sink.
+    redirect: list[str] = []
 
 
 class Factory(_Strict):

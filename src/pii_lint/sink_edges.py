@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .edges import SinkInfo, statement_call
+from .edges import SinkInfo, node_name, statement_call
 from .facts import CallFact, FunctionFact, ModuleFacts
 from .idioms import INTRA, NOT_TEXT
 from .value_types import _param_names
+
+# Where print(file=...) still reaches the console: sys.stderr, a command's self.stdout.
+STANDARD_STREAMS = frozenset({"stdout", "stderr", "__stdout__", "__stderr__"})
 
 
 class SinkEdges:
@@ -215,6 +218,28 @@ class SinkEdges:
                         changed = True
             self._shown = set().union(*(m.shown_errors for m in mods)) - logged
         return self._shown
+
+    def _redirected(self, call: CallFact, mod: ModuleFacts, sinks: list) -> list:
+        """``print(line, file=results)``: the line is written into ``results`` (a buffer, a
+        file, a reply being built), not to the console; which sinks are left."""
+        keywords = {k for s in sinks for k in s.redirect}
+        for key, refs in call.args:
+            if key not in keywords:
+                continue
+            targets = [self.resolve(r) for r in refs]
+            if not targets or any(node_name(t).rsplit(".", 1)[-1] in STANDARD_STREAMS for t in targets):
+                return sinks
+            at = (mod.path, call.line)
+            for position, values in call.args:
+                if not isinstance(position, int) and position != "*":
+                    continue  # sep=, end=, the stream itself
+                for ref in values:
+                    value = self.resolve(ref)
+                    for target in targets:
+                        if not value.startswith("q|") and not target.startswith("q|"):
+                            self.add_edge(value, target, INTRA, f"printed into {node_name(target)}", at)
+            return [s for s in sinks if not s.redirect]
+        return sinks
 
     def _sink(self, call: CallFact, mod: ModuleFacts, qual: str, sinks=()) -> None:
         """``raise X(...)`` comes without pack entries: an exception message is a log."""

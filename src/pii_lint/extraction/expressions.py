@@ -7,7 +7,7 @@ import json
 
 from .reader import Ctx
 from .syntax import (
-    CLASS_NAME, CONSTANT_NAME, ENVIRONMENT_READ, ERROR_HANDLER_REGISTRATIONS, GETTER, TYPE_WRAPPERS,
+    CLASS_NAME, CONSTANT_NAME, ENVIRONMENT_READ, ERROR_HANDLER_REGISTRATIONS, GETTER, ORDERINGS, TYPE_WRAPPERS,
     chain_methods, dotted_name, filtered_copy, format_fields, holder_name, in_settings, is_set_expr,
     literal_value, short, short_prefix, stored_names, url_parts,
 )
@@ -350,7 +350,14 @@ class ExpressionReader:
         pos_consts = []
         strings: list[str] = []
         names: list[str] = []
+        # sorted(kwargs), ", ".join(kwargs): the keywords' names.
+        iterates = len(node.args) == 1 and (isinstance(func, ast.Name) and func.id in ORDERINGS
+                                            or isinstance(func, ast.Attribute) and func.attr == "join")
         for i, a in enumerate(node.args):
+            if iterates and self.is_keyword_mapping(a, ctx):
+                args.append((i, ()))
+                pos_consts.append(NOT_LITERAL)
+                continue
             if isinstance(a, ast.Starred):
                 args.append(("*", tuple(self.expr(a.value, ctx))))
                 pos_consts.append(NOT_LITERAL)

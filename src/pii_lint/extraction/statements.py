@@ -324,6 +324,14 @@ class StatementReader:
         fn = self.f.functions.get(ctx.func)
         return fn is not None and node.id in fn.params and not self.vers.get(node.id)
 
+    def is_keyword_mapping(self, node, ctx: Ctx) -> bool:
+        """``kwargs`` of ``def f(**kwargs)``, not assigned since: iterating it gives the
+        keywords' names, code, not the values passed."""
+        if not isinstance(node, ast.Name) or ctx.func is None or self.vers.get(node.id):
+            return False
+        fn = self.f.functions.get(ctx.func)
+        return fn is not None and f"**{node.id}" in fn.params
+
     def key_names(self, node) -> tuple[str, ...]:
         """The names a subscript or ``.get`` key stands for: a literal, or a loop variable over
         a constant list of names."""
@@ -341,7 +349,7 @@ class StatementReader:
                 and len(inner.args) == 1:
             inner = inner.args[0]  # for key in sorted(d.keys()), list(kwargs.keys()): still the keys
         method = inner.func.attr if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) else ""
-        if method == "keys":
+        if method == "keys" or self.is_keyword_mapping(inner, ctx):
             refs = []
         if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "enumerate" \
                 and isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2 and iterable.args:
