@@ -171,6 +171,18 @@ class CallDispatch:
                     self._filled[call.scope].add(recv[2])
         return self._filled
 
+    def setter_parameter(self, member: str) -> str | None:
+        """The value parameter of the function a write of ``member`` (``f|Class|attr``) runs:
+        ``password = synonym("_password", descriptor=property(get, set))`` hashes in ``set``."""
+        cls, _, attr = member[2:].rpartition("|")
+        fact = self.p.classes.get(cls)
+        fld = fact.fields.get(attr) if fact is not None else None
+        if fld is None or fld.setter is None:
+            return None
+        target = self.resolve(fld.setter)
+        setter = self.p.functions.get(target[2:]) if target.startswith("q|") else None
+        return f"v|{setter.scope}|{setter.params[1]}" if setter is not None and len(setter.params) >= 2 else None
+
     def _construct(self, call: CallFact, mod: ModuleFacts, cls: str) -> None:
         result = f"c|{call.id}"
         at = (mod.path, call.line)
@@ -185,6 +197,11 @@ class CallDispatch:
             if isinstance(key, str) and key not in ("*", "**"):
                 member = self.class_member(cls, key)
                 if member and member.startswith("f|"):
+                    setter = self.setter_parameter(member)
+                    if setter is not None:
+                        for r in refs:
+                            self.add_edge(self.resolve(r), setter, CALL, f"passed to the {key} setter", at)
+                        continue
                     if not self._relation_field(member):  # LogEntry(content_object=device): a key
                         for r in refs:
                             value = self.resolve(r)

@@ -54,6 +54,7 @@ class FieldFact:
     kind: str = ""  # the field class called: "JSONField", "CharField"
     related_name: str | None = None  # ForeignKey(..., related_name="orders"): the reverse accessor
     getter: Ref | None = None  # name = property(get_name, set_name): the function that reads it
+    setter: Ref | None = None  # ... and the one a write runs (synonym(descriptor=property(...)) too)
     deletes_related: bool = False  # relationship(Child, cascade="all, delete-orphan"): deleting this deletes them
     holds: Ref | None = None  # form_class = SignupForm: the name bound, a class when it names one
 

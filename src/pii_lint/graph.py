@@ -313,6 +313,11 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics, CallDispatch, Sin
                 op = "each"  # for order in event.orders.all(): an event's orders are many people's
             if op and op.startswith("store:") and s.startswith("f|"):
                 continue  # an object of a known class keeps its fields apart: customer.email is not customer
+            setter = self.setter_parameter(d) if d.startswith("f|") else None
+            if setter is not None:
+                self.add_edge(s, setter, CALL, f"passed to the {d.rsplit('|', 1)[-1]} setter",
+                              (mod.path, line) if line else None)
+                continue
             if d.startswith("f|") and self._relation_field(d):
                 continue  # entry.content_object = device: the row keeps a key; reading it back is typed
             self.add_edge(s, d, INTRA, desc, (mod.path, line) if line else None, op=op)

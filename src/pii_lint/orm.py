@@ -19,6 +19,10 @@ def is_field(fld) -> bool:
     return fld.is_field_call or fld.type_ref is not None or fld.tag != ""
 
 
+# password = synonym("_password", ...), full_name = column_property(first + " " + last): another
+# column read or written through functions, not a column of its own.
+ACCESSOR_KINDS = frozenset({"property", "synonym", "column_property", "hybrid_property"})
+
 # socks_proxy_host = GenericIPAddressField(), smtp_server = EmailField(): a machine's, whatever the type.
 INFRASTRUCTURE = re.compile(r"(?:^|_)(?:host|hosts|server|servers|proxy|gateway|relay|dns|nameserver|router|smtp|imap|"
                             r"pop3?|mailbox|box|sender|from|reply_to|noreply|no_reply)(?:$|_)")
@@ -199,7 +203,7 @@ class ModelSemantics:
                     cats = tuple(self._category(c, mod, fld.line) for c in fld.categories)
                     cats = tuple(c for c in cats if c)
                 if not cats and self.infer and not fld.relation and is_field(fld) and not enum \
-                        and not self._plain_object(fld):
+                        and fld.kind not in ACCESSOR_KINDS and not self._plain_object(fld):
                     # The name first; else the field's type (email_field = models.EmailField()).
                     cat = self.pack.infer_name(name) or (
                         self.pack.info.field_types.get(fld.kind) if not INFRASTRUCTURE.search(name) else None)

@@ -536,7 +536,9 @@ class ValueTypes:
             if fact is not None and attr in fact.fields:
                 fld = fact.fields[attr]
                 return cls if fld.manager or attr == "objects" else None
-        return None
+        # User.query.filter_by(...) (Flask-SQLAlchemy's query property), where something
+        # reads or sets the attribute without the class declaring it.
+        return cls if attr == "query" and cls in self.p.classes and self._is_record_class(cls) else None
 
     def _first_arg_class(self, call: CallFact) -> str | None:
         for key, refs in call.args:

@@ -94,13 +94,28 @@ class ClassReader:
         if isinstance(value, ast.Call) and (dotted_name(value.func) or "").rsplit(".", 1)[-1] not in TRANSLATIONS:
             fact.is_field_call = True  # not incorrect_cvc = _("Incorrect security code"): a label
             self._field_call(value, fact, ctx)
-            if dotted_name(value.func) == "property" and value.args:
-                fact.getter = self.callee_ref(value.args[0], ctx)
+            self._accessors(value, fact, ctx)
         if isinstance(value, ast.Name) or (isinstance(value, ast.Attribute) and dotted_name(value)):
             fact.holds = self.callee_ref(value, ctx)
         dst = ("f", ctx.class_qual, name)
         self.flow_all(refs, dst, f"assigned to {cls.name}.{name}", node.lineno)
         cls.fields[name] = fact
+
+    def _accessors(self, call: ast.Call, fact: FieldFact, ctx: Ctx) -> None:
+        """``property(get, set)``, SQLAlchemy's ``synonym("_password", descriptor=property(...))``:
+        the functions reading and writing the attribute."""
+        if (dotted_name(call.func) or "").rsplit(".", 1)[-1] == "synonym":
+            call = next((kw.value for kw in call.keywords if kw.arg == "descriptor"), None)
+            if not isinstance(call, ast.Call):
+                return
+        if dotted_name(call.func) != "property":
+            return
+        given = dict(enumerate(call.args[:2]))
+        given.update((("fget", "fset").index(kw.arg), kw.value) for kw in call.keywords if kw.arg in ("fget", "fset"))
+        if 0 in given:
+            fact.getter = self.callee_ref(given[0], ctx)
+        if 1 in given:
+            fact.setter = self.callee_ref(given[1], ctx)
 
     def _field_call(self, call: ast.Call, fact: FieldFact, ctx: Ctx) -> None:
         """Tags, relations and encryption wrappers in a field's defining call."""
