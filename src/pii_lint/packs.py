@@ -112,6 +112,7 @@ class Sanitizers(_Strict):
 class Sink(_Strict):
     kind: SinkKind
     callee: list[str]  # qualified-name globs, "logging.Logger.info", "requests.post"
+    not_callee: list[str] = []  # globs of calls the callee globs take in that are not this sink
     args: list[ArgSpec] = ["*"]  # which arguments carry data
     label: str = ""  # what a message calls it: "logging", "Stripe"
     sdk: str | None = None  # the SDK package that a recipient's `sdk` names
@@ -212,6 +213,7 @@ class Pack:
         self._consent_re = _any_regex(info.consent)
         self._logger_re = _any_regex(info.logger_names)
         self._sink_globs = _GlobIndex((pattern, sink) for sink in sinks for pattern in sink.callee)
+        self._not_sink_globs = _GlobIndex((pattern, id(sink)) for sink in sinks for pattern in sink.not_callee)
         self._sanitizer_globs = _GlobIndex((pattern, s) for s in sanitizers for pattern in s.callee)
         self._factory_globs = _GlobIndex((pattern, f.returns) for f in factories for pattern in f.callee)
         self._encryption_globs = _GlobIndex((pattern, True) for pattern in info.encryption)
@@ -282,7 +284,9 @@ class Pack:
 
     # -- calls --------------------------------------------------------------
     def sinks_for(self, qualname: str) -> list[Sink]:
-        return self._sink_globs.match(qualname)
+        found = self._sink_globs.match(qualname)
+        excluded = self._not_sink_globs.match(qualname) if found else ()
+        return [sink for sink in found if id(sink) not in excluded] if excluded else found
 
     def sanitizer_for(self, qualname: str) -> Sanitizer | None:
         found = self._sanitizer_globs.match(qualname)
