@@ -507,10 +507,21 @@ def ends_block(body) -> bool:
 
 def proved_not_text(test) -> dict[bool, str]:
     """The local a test proves is not a string, by the branch it holds in: ``isinstance(x, str)``
-    is False in the other branch (``{False: "x"}``), ``not isinstance(x, (str, bytes))`` True."""
+    is False in the other branch (``{False: "x"}``), ``not isinstance(x, (str, bytes))`` True,
+    ``x is None`` True (None, or empty where ``if x`` fails, holds no one's data)."""
     negated = False
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         negated, test = not negated, test.operand
+    # `if x`, `x is not None`: where they fail x is None or empty (`assert resource, resource`).
+    if isinstance(test, ast.Name):
+        return {negated: test.id}
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name) \
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+        if isinstance(test.ops[0], ast.IsNot):
+            return {negated: test.left.id}
+        if isinstance(test.ops[0], ast.Is):
+            return {not negated: test.left.id}
+        return {}
     if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
             and len(test.args) == 2 and isinstance(test.args[0], ast.Name)):
         return {}
