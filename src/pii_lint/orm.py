@@ -73,7 +73,7 @@ class ModelSemantics:
         """The project class a model reference names: a class, ``"app.Model"`` in a relation
         (matched by class name, as Django's app registry would), or ``settings.AUTH_USER_MODEL``."""
         target = self.resolve(ref)
-        if target.split("#", 1)[0].endswith("AUTH_USER_MODEL"):
+        if target.split("#", 1)[0].endswith("AUTH_USER_MODEL") or self._returns_user_setting(target):
             return self.user_model()  # settings.AUTH_USER_MODEL, or a project constant copied from it
         if not target.startswith("q|"):
             return None
@@ -85,6 +85,20 @@ class ModelSemantics:
         if found is None and name == "User" and ref[0] == "n":
             return self.user_model()  # ForeignKey("auth.User") in a project with no User of its own
         return found
+
+    def _returns_user_setting(self, target: str) -> bool:
+        """``OneToOneField(UserModelString(), ...)``: a project function returning the setting
+        (django-registration-redux's ``return settings.AUTH_USER_MODEL``)."""
+        call = self._calls_by_id.get(target[2:]) if target.startswith("c|") else None
+        if call is None or call.func is None:
+            return False
+        callee = self.resolve(call.func)
+        fn = self.p.functions.get(callee[2:]) if callee.startswith("q|") else None
+        if fn is None or fn.params:
+            return False
+        returned = ("r", fn.scope)
+        return any(dst == returned and self.resolve(src).endswith("AUTH_USER_MODEL")
+                   for src, dst, *_ in self.p.function_module[fn.scope].edges)
 
     def _class_by_name(self, name: str) -> str | None:
         if self._classes_by_name is None:

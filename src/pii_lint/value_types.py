@@ -526,7 +526,9 @@ class ValueTypes:
         if manager not in self.p.classes:
             return None
         models = {m for sub in self.subclasses(manager) for m in self._managers.get(sub.rsplit(".", 1)[-1], ())}
-        return models.pop() if len(models) == 1 else None
+        # A subclass's manager extending its base's: the records are all of the base model.
+        common = [m for m in sorted(models) if all(m in self.mro(other) for other in models)]
+        return common[0] if len(common) == 1 else None
 
     def _manager_owner(self, node: str) -> str | None:
         """The model whose records ``Model.objects`` (a manager the class declares) queries."""
