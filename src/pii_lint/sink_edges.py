@@ -100,8 +100,8 @@ class SinkEdges:
                 for ref in refs:
                     node = self.resolve(ref)
                     for _ in range(4):  # through list(row), assignments
-                        if node.startswith(prefix) and node[len(prefix):].split("#", 1)[0] in names:
-                            return True
+                        if node.startswith(prefix) and node[len(prefix):] in names:
+                            return True  # the parameter itself: a later version may hold another value
                         preds = [src for src, d in self.g._pred.get(node, {}).items()
                                  if d["k"] == INTRA and not d.get("op")]
                         if len(preds) != 1:
@@ -125,10 +125,8 @@ class SinkEdges:
                 if src in seen or data["k"] != INTRA or data.get("op") in ("str", "arith", NOT_TEXT):
                     continue  # NOT_TEXT: only a record passes the guard, and fn's own sink reports it
                 seen.add(src)
-                if src.startswith(prefix):
-                    name = src[len(prefix):].split("#", 1)[0]
-                    if name in names:
-                        found.add(name)
+                if src.startswith(prefix) and src[len(prefix):] in names:
+                    found.add(src[len(prefix):])  # not `resource#2 = narrowed(resource)`: reached by its steps
                 if src.startswith((prefix, f"t|{fn.scope}|", f"c|{fn.scope}|", f"a|{prefix}")):
                     queue.append(src)
         return found
