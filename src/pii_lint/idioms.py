@@ -40,14 +40,14 @@ SWAPPABLE_GETTER = re.compile(r"get_(\w+)_model")
 SCALAR_FIELDS = frozenset("""DecimalField IntegerField FloatField BigIntegerField SmallIntegerField
 PositiveIntegerField PositiveSmallIntegerField PositiveBigIntegerField MoneyField DurationField BooleanField
 NullBooleanField DateField DateTimeField TimeField Integer BigInteger SmallInteger Numeric Float Boolean Date
-DateTime Time Interval""".split())
+DateTime Time Interval bool int float Decimal datetime date time timedelta""".split())
 TEXT_CATEGORIES = ["user.name", "user.contact.email", "user.contact.address", "user.account", "user.authorization"]
 # Categories of free text a field with `choices=` cannot hold.
 FREE_TEXT_CATEGORIES = ["user.name", "user.contact", "user.government_id", "user.financial", "user.authorization"]
 # What a number, a date or a flag column cannot hold: text identifiers and tokens.
 TEXT_ONLY_CATEGORIES = TEXT_CATEGORIES + ["user.device.cookie_id"]
 # Field classes that hold a yes/no, whatever their name says (`preset_password`, `ticket_on_email`).
-FLAG_FIELDS = frozenset({"BooleanField", "NullBooleanField", "Boolean"})
+FLAG_FIELDS = frozenset({"BooleanField", "NullBooleanField", "Boolean", "bool"})
 DJANGO_USER = "django.contrib.auth.models.User"
 # Library bases of a user model.
 USER_BASES = frozenset({"AbstractUser", "AbstractBaseUser"})

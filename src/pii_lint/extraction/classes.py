@@ -8,7 +8,7 @@ from .reader import Ctx
 from .syntax import (
     ORM_RELATIONS, SQL_COLUMNS, SQL_PAYLOAD_TYPES, SQL_SCALAR_TYPES, TRANSLATIONS, VALUE_TYPED_FIELDS,
     cascade_deletes, chain_root, declared_attr_value, dotted_name, field_descriptions, literal_value,
-    pii_tag_from_metadata, string_list,
+    pii_tag_from_metadata, scalar_annotation, string_list,
 )
 from ..facts import ClassFact, FieldFact, MODEL_CHOICE_FIELDS, Ref
 
@@ -88,6 +88,7 @@ class ClassReader:
             fact.categories, fact.tag = tags, "comment"
         if annotation is not None:
             fact.type_ref = self.type_ref(annotation, ctx)
+            fact.kind = scalar_annotation(annotation)  # keep_email: bool is a flag (a field call says more)
             marker = self._marker_categories(annotation)
             if marker and not fact.categories:
                 fact.categories, fact.tag = marker, "annotated"

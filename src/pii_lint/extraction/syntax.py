@@ -604,3 +604,26 @@ def string_keys(node) -> tuple[str, ...]:
             isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys):
         return tuple(k.value for k in node.keys)
     return ()
+
+
+SCALAR_ANNOTATIONS = frozenset({"bool", "int", "float", "Decimal", "datetime", "date", "time", "timedelta"})
+
+
+def scalar_annotation(node) -> str:
+    """``bool``, ``Optional[int]``, ``Mapped[bool]``, ``datetime | None``: the scalar type an
+    annotation names ("" for any other), which holds no name, e-mail or password."""
+    while True:
+        if isinstance(node, ast.Subscript) and (dotted_name(node.value) or "").rsplit(".", 1)[-1] in (
+                "Optional", "Mapped", "ClassVar", "Final", "NotRequired", "Required"):
+            node = node.slice
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            sides = [side for side in (node.left, node.right)
+                     if not (isinstance(side, ast.Constant) and side.value is None)]
+            if len(sides) != 1:
+                return ""
+            node = sides[0]
+        else:
+            break
+    name = (dotted_name(node) or "").rsplit(".", 1)[-1]
+    return name if name in SCALAR_ANNOTATIONS else ""
+
