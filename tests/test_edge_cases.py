@@ -327,3 +327,14 @@ def test_an_attribute_of_a_call_result_is_named_by_the_call(tmp_path: Path) -> N
              if f.code == "PII201"]
     assert [f.message for f in found] == [
         "PII201 contact.address (inferred from the name get_member().address) reaches logging via print [policy 1.4]"]
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ("", set()),  # Flask-Caching's default timeout (300 s) applies
+    ("CACHE_DEFAULT_TIMEOUT = 0\n", {("app.py", 8, "PII301")}),
+    ('config = {"CACHE_TYPE": "RedisCache", "CACHE_DEFAULT_TIMEOUT": None}\n', {("app.py", 8, "PII301")}),
+])
+def test_a_cache_write_without_a_timeout_gets_the_default_one(tmp_path: Path, settings: str, expected) -> None:
+    app = ("from flask import Flask\nfrom flask_caching import Cache\n\napp = Flask(__name__)\ncache = Cache(app)\n\n"
+           "def remember(customer_email):\n    cache.set('visitor', customer_email)\n")
+    assert {f for f in run(tmp_path, {"app.py": app, "config.py": settings}) if f[2] == "PII301"} == expected

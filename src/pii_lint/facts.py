@@ -180,6 +180,7 @@ class ModuleFacts:
     logged_errors: set = field(default_factory=set)
     caught_errors: set = field(default_factory=set)
     forwarded_errors: set = field(default_factory=set)
+    eternal_caches: bool = False  # settings make a cache write without a timeout last forever
 
 
 class _NotLiteral:

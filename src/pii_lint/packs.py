@@ -120,6 +120,9 @@ class Sink(_Strict):
     url: ArgSpec | None = None  # http: the argument holding the URL
     expiry: list[ArgSpec] = []  # cache: keywords or positions that set an expiry ("*": always)
     expiry_methods: list[str] = []  # cache: methods that set an expiry afterwards (expire)
+    # cache: a write given no expiry gets the library's default (Django's 300 s), unless the
+    # project's settings make the default forever; only an explicit None never expires.
+    default_expiry: bool = False
     when: dict[ArgSpec, list[str]] = {}  # only calls giving these arguments a literal matching a glob
     # Keywords naming where the output goes (print's file=): a call given another stream
     # than the standard ones writes into that object instead of this sink.

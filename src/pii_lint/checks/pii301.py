@@ -44,6 +44,7 @@ def _has_expiry(ctx, sink) -> bool:
     the same function."""
     call = sink.call
     for spec in sink.sinks:
+        passed = False
         for key in spec.expiry:
             if key == "*":
                 return True
@@ -52,6 +53,9 @@ def _has_expiry(ctx, sink) -> bool:
             given = any(k == key for k, _ in call.args)
             if given and value not in (None, 0):  # NOT_LITERAL: a variable, assume it is set
                 return True
+            passed = passed or given
+        if spec.default_expiry and not passed and not _eternal_default(ctx):
+            return True  # cache.set(k, v): Django's default timeout, 300 s unless the settings say otherwise
     methods = {m for spec in sink.sinks for m in spec.expiry_methods}
     key_arg = call.pos_consts[0] if call.pos_consts else NOT_LITERAL
     receiver = call.func[1] if call.func and call.func[0] == "a" else None
@@ -64,3 +68,10 @@ def _has_expiry(ctx, sink) -> bool:
         if NOT_LITERAL in (key_arg, other_key) or other_key == key_arg:
             return True
     return False
+
+
+def _eternal_default(ctx) -> bool:
+    """The project's settings make a cache write without a timeout last forever
+    (``CACHES = {"default": {"TIMEOUT": None}}``)."""
+    return any(mod.eternal_caches for mod in ctx.facts)
+

@@ -6,8 +6,9 @@ import ast
 import re
 
 from .syntax import (
-    COMMENT_HINT, NOQA_CODE, PII_COMMENT, RELAY_SETTING, RETENTION_COMMENT, class_names, ends_block,
-    error_handler, literal_value, own_scope_nodes, short, stored_names, string_keys, string_list, test_polarity,
+    COMMENT_HINT, NOQA_CODE, PII_COMMENT, RELAY_SETTING, RETENTION_COMMENT, class_names, configures_eternal_cache,
+    ends_block, error_handler, literal_value, own_scope_nodes, short, stored_names, string_keys, string_list,
+    test_polarity,
 )
 from ..facts import ModuleFacts, NOQA_COMMENT, Ref, Scope, SourceFact
 from ..idioms import NOT_TEXT
@@ -228,6 +229,7 @@ class ReaderBase:
                     self.name_lists[stmt.targets[0].id] = names
         ctx = Ctx(self.mod)
         self.block(tree.body, ctx)
+        self.f.eternal_caches = any(configures_eternal_cache(stmt) for stmt in tree.body)
         for stmt in tree.body:
             if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
                 for t in stmt.targets:

@@ -627,3 +627,23 @@ def scalar_annotation(node) -> str:
     name = (dotted_name(node) or "").rsplit(".", 1)[-1]
     return name if name in SCALAR_ANNOTATIONS else ""
 
+
+def configures_eternal_cache(stmt) -> bool:
+    """Module-level settings that make a cache write without a timeout last forever: Django's
+    ``CACHES = {"default": {..., "TIMEOUT": None}}``; Flask-Caching's ``CACHE_DEFAULT_TIMEOUT``
+    of 0 or None, as a constant or in a config dict (``Cache(config={...})``)."""
+    if not isinstance(stmt, (ast.Assign, ast.Expr)):
+        return False
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else ()
+    names = {t.id for t in targets if isinstance(t, ast.Name)} | {
+        literal_value(t.slice) for t in targets if isinstance(t, ast.Subscript)}
+    if "CACHE_DEFAULT_TIMEOUT" in names:
+        return isinstance(stmt.value, ast.Constant) and stmt.value.value in (None, 0)
+    for node in ast.walk(stmt.value):
+        for key, value in zip(node.keys, node.values) if isinstance(node, ast.Dict) else ():
+            name = literal_value(key) if key is not None else None
+            if isinstance(value, ast.Constant) and (
+                    (name == "CACHE_DEFAULT_TIMEOUT" and value.value in (None, 0))
+                    or (name == "TIMEOUT" and "CACHES" in names and value.value is None)):
+                return True
+    return False
