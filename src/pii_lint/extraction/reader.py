@@ -7,8 +7,8 @@ import re
 
 from .syntax import (
     COMMENT_HINT, NOQA_CODE, PII_COMMENT, RELAY_SETTING, RETENTION_COMMENT, class_names, configures_eternal_cache,
-    ends_block, error_handler, literal_value, own_scope_nodes, short, stored_names, string_keys, string_list,
-    test_polarity,
+    ends_block, error_handler, literal_value, off_switches, own_scope_nodes, short, stored_names, string_keys,
+    string_list, test_polarity,
 )
 from ..facts import ModuleFacts, NOQA_COMMENT, Ref, Scope, SourceFact
 from ..idioms import NOT_TEXT
@@ -52,6 +52,7 @@ class ReaderBase:
         # loop variables currently bound to one: `request.META.get(key)` reads each of them.
         self._own_cache: dict[int, tuple] = {}  # id(body) -> (body, own nodes, nested scopes)
         self.name_lists: dict[str, tuple[str, ...]] = {}
+        self.off_switches: frozenset[str] = frozenset()  # DEBUG_THIS_COMMAND = False: `if` bodies never run
         self.loop_keys: dict[str, tuple[str, ...]] = {}
         self.aged_names: frozenset[str] = frozenset()  # names (loop variables, queries) of records past an age
         self.type_checking = False  # inside `if TYPE_CHECKING:`: declarations for type checkers only
@@ -227,6 +228,7 @@ class ReaderBase:
                 names = string_list(stmt.value) or string_keys(stmt.value)  # a dict iterates its keys
                 if names:
                     self.name_lists[stmt.targets[0].id] = names
+        self.off_switches = off_switches(tree)
         ctx = Ctx(self.mod)
         self.block(tree.body, ctx)
         self.f.eternal_caches = any(configures_eternal_cache(stmt) for stmt in tree.body)

@@ -9,7 +9,7 @@ from .syntax import (
     ANONYMISED_FLAG, CONSTANT_NAME, ORDERINGS, VALIDATING_METHODS, VALIDATION_ERRORS, call_result, dotted_name,
     ends_block, error_handler, filters_by_age, handled_by_decorator, handled_errors, in_settings, is_blank, is_download,
     is_type_checking, item_type, literal_value, masks, names_read_by_nested_scopes, proved_not_text, quiet_catches,
-    returns_pair, short, stored_names, string_keys, string_list, test_polarity,
+    returns_pair, short, stored_names, string_keys, string_list, switched_off, test_polarity,
 )
 from ..facts import ANONYMISED, FunctionFact, Ref
 from ..idioms import ORM_CHAIN, SETTINGS_HOLDERS
@@ -154,6 +154,10 @@ class StatementReader:
             self.expr(node.cause, ctx)
 
     def s_If(self, node, ctx):
+        off = switched_off(node.test, self.off_switches - self.f.scopes[ctx.scope].locals)
+        if off is not None:  # if DEBUG_THIS_COMMAND: print(user.email), with the switch off for good
+            self.block(node.orelse if off else node.body, ctx)
+            return
         self.expr(node.test, ctx)
         when_true, when_false = test_polarity(node.test)
         not_text = proved_not_text(node.test)

@@ -647,3 +647,37 @@ def configures_eternal_cache(stmt) -> bool:
                     or (name == "TIMEOUT" and "CACHES" in names and value.value is None)):
                 return True
     return False
+
+
+def off_switches(tree) -> frozenset[str]:
+    """Module names bound once, at the top, to False, None or 0 and never again
+    (``DEBUG_THIS_COMMAND = False``): ``if DEBUG_THIS_COMMAND:`` guards code that never runs."""
+    candidates = {t.id for stmt in tree.body if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant)
+                  and stmt.value.value in (False, None, 0) and not isinstance(stmt.value.value, float)
+                  for t in stmt.targets if isinstance(t, ast.Name)}
+    if not candidates:
+        return frozenset()
+    bound: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)) and node.id in candidates:
+            bound[node.id] = bound.get(node.id, 0) + 1
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update((name, 2) for name in node.names if name in candidates)
+    # TYPE_CHECKING = False: what it guards is read for its names (is_type_checking).
+    return frozenset(name for name in candidates if bound.get(name) == 1 and name not in ("TYPE_CHECKING", "MYPY"))
+
+
+def switched_off(test, switches: frozenset[str]) -> bool | None:
+    """True when an ``if`` test never holds (``if DEBUG:`` with DEBUG an off switch, ``if False:``),
+    False when it always does (``if not DEBUG:``), None when it depends."""
+    negated = False
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        negated, test = not negated, test.operand
+    if isinstance(test, ast.Name) and test.id in switches:
+        off = True
+    elif isinstance(test, ast.Constant) and test.value in (False, None, 0) and not isinstance(test.value, float):
+        off = True
+    else:
+        return None
+    return off != negated
+
