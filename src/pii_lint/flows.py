@@ -549,7 +549,7 @@ class FlowIndex:
                 stored = op[6:]
                 # An XML element's .text, a message's .body: a library object's attributes are
                 # its content; a project object's (or one of unknown class) are its own state.
-                held_by = self.b.type_of(node)
+                held_by = self.b.type_of(path[i + 1][0]) if i + 1 < len(path) else None  # the object, not the attribute
                 stored_in_library = held_by is not None and held_by not in self.b.p.classes
                 continue
             if op.startswith("attr:") and stored is not None:
@@ -562,6 +562,8 @@ class FlowIndex:
                 if opaque or (attributes is not None and repr(op[5:]) not in attributes):
                     return False
                 attributes = None
+        if stored is not None and not stored_in_library and path and path[-1][0].endswith("|log"):
+            return False  # log.debug("%s", document): its str(), not the user put on document._event_actor
         return True
 
     def _fits_value_kind(self, source: str, path) -> bool:
