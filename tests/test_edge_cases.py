@@ -338,3 +338,16 @@ def test_a_cache_write_without_a_timeout_gets_the_default_one(tmp_path: Path, se
     app = ("from flask import Flask\nfrom flask_caching import Cache\n\napp = Flask(__name__)\ncache = Cache(app)\n\n"
            "def remember(customer_email):\n    cache.set('visitor', customer_email)\n")
     assert {f for f in run(tmp_path, {"app.py": app, "config.py": settings}) if f[2] == "PII301"} == expected
+
+
+@pytest.mark.parametrize("switch, reported", [
+    ("DEBUG_MAIL = False\n", False),
+    ("DEBUG_MAIL = False\nDEBUG_MAIL = True\n", True),  # bound twice: it may be on
+    ("DEBUG_MAIL = False\nfrom local_settings import *\n", True),  # the star import may turn it on
+    ("DEBUG_MAIL = True\n", True),
+])
+def test_code_behind_a_switch_that_is_off_for_good_is_not_read(tmp_path: Path, switch: str, reported: bool) -> None:
+    code = switch + "\n\ndef remind(user):\n    if DEBUG_MAIL:\n        print(user.email)\n"
+    line = code.splitlines().index("        print(user.email)") + 1
+    found = {f for f in run(tmp_path, {"jobs.py": code}) if f[2] == "PII201"}
+    assert found == ({("jobs.py", line, "PII201")} if reported else set())

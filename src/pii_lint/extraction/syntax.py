@@ -659,6 +659,8 @@ def off_switches(tree) -> frozenset[str]:
         return frozenset()
     bound: dict[str, int] = {}
     for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+            return frozenset()  # from .local_settings import *: may turn it on
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)) and node.id in candidates:
             bound[node.id] = bound.get(node.id, 0) + 1
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
