@@ -351,3 +351,23 @@ def test_code_behind_a_switch_that_is_off_for_good_is_not_read(tmp_path: Path, s
     line = code.splitlines().index("        print(user.email)") + 1
     found = {f for f in run(tmp_path, {"jobs.py": code}) if f[2] == "PII201"}
     assert found == ({("jobs.py", line, "PII201")} if reported else set())
+
+
+def test_a_view_querying_get_user_model_inline_is_analysed(tmp_path: Path) -> None:
+    """``queryset = get_user_model().objects.all()`` in a class body (django-helpdesk's API):
+    finding the user model reads class bodies, which must not ask for the user model again."""
+    found = run(tmp_path, {"api.py": """\
+        import logging
+        from django.contrib.auth import get_user_model
+        from rest_framework import viewsets
+
+        logger = logging.getLogger(__name__)
+
+
+        class UserViewSet(viewsets.ModelViewSet):
+            queryset = get_user_model().objects.all()
+
+            def perform_destroy(self, instance):
+                logger.info("deleting %s", get_user_model().objects.get(pk=instance.pk))
+        """})
+    assert found == {("api.py", 12, "PII201")}

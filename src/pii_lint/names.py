@@ -178,8 +178,11 @@ class NameResolution:
         elif kind == "c":
             out = f"c|{ref[1]}"
             call = self._calls_by_id.get(ref[1]) if hasattr(self, "_calls_by_id") else None
-            if call is not None and not call.args and call.display.rsplit(".", 1)[-1] == "get_user_model":
-                out = f"q|{self.user_model()}"  # get_user_model().objects.get(...): the class, as User is
+            if call is not None and not call.args and call.display.rsplit(".", 1)[-1] == "get_user_model" \
+                    and self._user_model is not None:
+                # get_user_model().objects.get(...): the class, as User is (once the user model is
+                # known: finding it resolves class bases, which may call get_user_model() too).
+                out = f"q|{self._user_model}"
         elif kind == "t":
             out = f"t|{ref[1]}"
         elif kind == "r":
