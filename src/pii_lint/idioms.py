@@ -32,7 +32,7 @@ IDENTIFIERS = frozenset({"id", "pk", "uuid"})
 # Mapping methods that read one entry by its key.
 KEY_READERS = frozenset({"get", "pop", "setdefault", "getlist"})
 # Calls that load a class by name: apps.get_model("shop", "Customer"), get_class("partner.strategy", "Selector").
-CLASS_LOADERS = frozenset({"get_model", "get_class", "get_classes"})
+CLASS_LOADERS = frozenset({"get_model", "get_class", "get_classes", "load_model"})  # load_model: swapper
 # get_logentry_model(): a model a setting may swap, named after it (get_user_model() aside).
 SWAPPABLE_GETTER = re.compile(r"get_(\w+)_model")
 # Columns of numbers, dates and flags: no name, address, e-mail or whole record fits in one

@@ -538,9 +538,17 @@ class ValueTypes:
             if fact is not None and attr in fact.fields:
                 fld = fact.fields[attr]
                 return cls if fld.manager or attr == "objects" else None
-        # User.query.filter_by(...) (Flask-SQLAlchemy's query property), where something
-        # reads or sets the attribute without the class declaring it.
-        return cls if attr == "query" and cls in self.p.classes and self._is_record_class(cls) else None
+        # User.query.filter_by(...) (Flask-SQLAlchemy's query property), cls.objects (Django's
+        # default manager): undeclared, but the model's own; an abstract model's, its one
+        # concrete subclass's (openwisp's AbstractRegisteredUser -> RegisteredUser).
+        if attr not in ("query", "objects") or cls not in self.p.classes:
+            return None
+        if self._is_record_class(cls) or (attr == "objects" and self.is_orm_model(cls)):
+            return cls
+        if attr != "objects":
+            return None
+        concrete = [sub for sub in self.subclasses(cls) if sub != cls and self.is_orm_model(sub)]
+        return concrete[0] if len(concrete) == 1 else None
 
     def _first_arg_class(self, call: CallFact) -> str | None:
         for key, refs in call.args:
