@@ -3,7 +3,7 @@
 
     python benchmarks/apps.py [--downloads DIR] [--apps indico,weblate,...] [--show false|real|unjudged]
 
-Downloads the wheels named in ``apps-judged.tsv`` (51 Django and Flask apps: indico,
+Downloads the wheels named in ``apps-judged.tsv`` (57 Django and Flask apps: indico,
 Weblate, pretalx, django-allauth, Misago, dj-stripe...), runs
 
     pii-lint check ROOT --format json --exit-zero --no-cache
