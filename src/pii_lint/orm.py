@@ -37,6 +37,12 @@ SETTING_ADDRESS = re.compile(r"(?:^|_)(?:sender|from|reply_to|cc|bcc|copies|noti
 # A field naming the machine a class logs in to (`hostname`, `smtp_host`, `api_url`).
 SERVICE_ENDPOINT = re.compile(r"(?:^|_)(?:host|hostname|server|endpoint|api_url|base_url|smtp|imap)(?:$|_)")
 SERVICE_LOGIN_CATEGORIES = ["user.account", "user.authorization"]
+# Who made or last changed a row (Tendenci's creator/creator_username and owner/owner_username
+# on every content model): staff bookkeeping, not what the row is about. `owner` counts as one
+# only beside a creator stamp; alone it is often the person the row belongs to.
+AUDIT_STAMP = re.compile(r"^(?:creator|created_by|modified_by|updated_by|last_modified_by|last_updated_by|modifier|"
+                         r"updater|editor|owner)(?:_(?:username|user_?name|name|email|id|user|user_id))?$")
+CREATOR_STAMP = re.compile(r"^(?:creator|created_by)(?:_|$)")
 DJANGO_FIELD_MODULES = ("q|django.db.models.", "q|django.contrib.gis.db.models.", "q|django.contrib.postgres.fields.")
 
 
@@ -443,6 +449,19 @@ class ModelSemantics:
         # x.os_version on a value of unknown class: if every project class with such a field
         # says it is not a person's, neither is this one (pretix's check-in Device).
         self.withdrawn_fields -= {name for _, name in self.field_categories}
+
+    def only_audit_stamps(self, cls: str, names) -> bool:
+        """Every personal field (``names``) of the model says who created or owns the row, the
+        model keeps who created it, and no other key points at a person: a page, a product or a
+        file, not a record about a person."""
+        if not names or not all(AUDIT_STAMP.match(name) for name in names):
+            return False
+        declared = [fld for c in self.mro(cls) if c in self.p.classes for fld in self.p.classes[c].fields.values()]
+        user = self.user_model()
+        # Activity(user=...), GroupMembership(member=...): a key to a person besides the stamps.
+        return any(CREATOR_STAMP.match(fld.name) for fld in declared) and not any(
+            fld.relation and fld.type_ref is not None and not AUDIT_STAMP.match(fld.name)
+            and self.model_class(fld.type_ref) == user for fld in declared)
 
     def _to_one_relations(self, cls: str) -> list:
         """The relations of ``cls`` that name one object: not a SQLAlchemy ``relationship``

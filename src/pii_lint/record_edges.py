@@ -85,7 +85,8 @@ class RecordEdges:
             fields = []
             for c in self.mro(cls):
                 fields.extend(personal.get(c, ()))
-            if fields:
+            # A page or a file that keeps who made it: its creator is no part of what it carries.
+            if fields and not self.only_audit_stamps(cls, {name for name, _, _ in fields}):
                 record_classes[cls] = fields
         library_user = self._library_user_record()
         if library_user is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 
 # Columns that hold whatever the code puts in them: their content, not their name, says what they hold.
 PAYLOAD_FIELDS = frozenset({"JSONField", "JSONBField", "HStoreField", "PickledObjectField", "DictField", "JSON",
@@ -12,29 +10,6 @@ PAYLOAD_FIELDS = frozenset({"JSONField", "JSONBField", "HStoreField", "PickledOb
 
 # Text columns that hold a payload when the code writes serialised data into them (json.dumps).
 TEXT_PAYLOADS = frozenset({"TextField", "Text", "UnicodeText"})
-
-
-# Who made or last changed a row (Tendenci's creator/creator_username and owner/owner_username
-# on every content model): staff bookkeeping, not what the row is about. `owner` counts as one
-# only beside a creator stamp; alone it is often the person the row belongs to.
-AUDIT_STAMP = re.compile(r"^(?:creator|created_by|modified_by|updated_by|last_modified_by|last_updated_by|modifier|"
-                         r"updater|editor|owner)(?:_(?:username|user_?name|name|email|id|user|user_id))?$")
-CREATOR_STAMP = re.compile(r"^(?:creator|created_by)(?:_|$)")
-
-
-def only_audit_stamps(builder, cls: str, fields) -> bool:
-    """Every personal field of the model names who created or owns the row, and the model
-    keeps who created it: a page or a product, not a record about a person (retention and
-    erasure are about the people a row describes)."""
-    names = {f[0] if isinstance(f, tuple) else f.name for f in fields}
-    if not names or not all(AUDIT_STAMP.match(name) for name in names):
-        return False
-    declared = [fld for c in builder.mro(cls) if c in builder.p.classes for fld in builder.p.classes[c].fields.values()]
-    user = builder.user_model()
-    # Activity(user=...), GroupMembership(member=...): a key to a person besides the stamps.
-    return any(CREATOR_STAMP.match(fld.name) for fld in declared) and not any(
-        fld.relation and fld.type_ref is not None and not AUDIT_STAMP.match(fld.name)
-        and builder.model_class(fld.type_ref) == user for fld in declared)
 
 
 def stored_models(builder, flows=None) -> dict[str, list]:

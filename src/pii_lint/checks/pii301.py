@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..config import RETENTION
 from ..facts import NOT_LITERAL
 from ..fixes import hints
-from .models import only_audit_stamps, stored_models
+from .models import stored_models
 
 CODE = "PII301"
 
@@ -15,11 +15,9 @@ CODE = "PII301"
 def check(ctx):
     b = ctx.builder
     configured = ctx.settings.retention
-    for cls, fields in stored_models(b, ctx.flows).items():
+    for cls in stored_models(b, ctx.flows):
         fact = b.p.classes[cls]
         if (fact.retention and RETENTION.match(fact.retention)) or cls in configured:  # a bad one is PII901
-            continue
-        if only_audit_stamps(b, cls, fields):
             continue
         if any(c in b.aged_purges for c in b.mro(cls)):
             continue  # code deletes or anonymises its records past an age: a retention in code
