@@ -368,9 +368,12 @@ class ModelSemantics:
     def _evidence_against_name(self, cls: ClassFact, fld) -> bool:
         """What the code says about a field outweighs what its name suggests: a help text about
         the business, a value of a project class (`credit_card_info: CreditCardInfo` holds
-        what that class holds), or a settings class of the shop's own."""
+        what that class holds), a settings class of the shop's own, or a class named for a thing
+        (the pack's thing_holders)."""
         if self.pack.describes_business_data(fld.described) or self.pack.is_settings_class(cls.name):
             return True
+        if self.pack.is_thing_holder(cls.name):
+            return True  # Language.full_name, MailingList.display_name, Branch.phone: the thing's
         if fld.name in cls.settings_initial:
             return True  # self.initial["iban"] = banktransfer.settings.get(...): the shop's own account
         if self._copies_business_column(cls, fld.name):
