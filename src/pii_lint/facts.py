@@ -57,6 +57,7 @@ class FieldFact:
     setter: Ref | None = None  # ... and the one a write runs (synonym(descriptor=property(...)) too)
     deletes_related: bool = False  # relationship(Child, cascade="all, delete-orphan"): deleting this deletes them
     holds: Ref | None = None  # form_class = SignupForm: the name bound, a class when it names one
+    max_length: int | None = None  # CharField(max_length=4), String(4): what the column can hold
 
 
 @dataclass(slots=True)

@@ -43,6 +43,10 @@ SERVICE_LOGIN_CATEGORIES = ["user.account", "user.authorization"]
 AUDIT_STAMP = re.compile(r"^(?:creator|created_by|modified_by|updated_by|last_modified_by|last_updated_by|modifier|"
                          r"updater|editor|owner)(?:_(?:username|user_?name|name|email|id|user|user_id))?$")
 CREATOR_STAMP = re.compile(r"^(?:creator|created_by)(?:_|$)")
+# A card or account number needs more than four characters: a column that short keeps its last
+# digits (Tendenci's Payment.account_number, max_length=4). A CVV or a PIN fits in one.
+FULL_NUMBER_CATEGORIES = ["user.financial.credit_card", "user.financial.bank_account"]
+SHORT_SECRET = re.compile(r"(?:cvv|cvc|cvn|csc|ccv|pin|security|verification)")
 DJANGO_FIELD_MODULES = ("q|django.db.models.", "q|django.contrib.gis.db.models.", "q|django.contrib.postgres.fields.")
 
 
@@ -233,6 +237,8 @@ class ModelSemantics:
                         cat = None
                     if cat and fld.kind in SCALAR_FIELDS and self.pack.is_under(cat, TEXT_ONLY_CATEGORIES):
                         cat = None  # session_id = Column(Integer, ForeignKey(...)): a number holds no cookie or e-mail
+                    if cat and self.too_short_for(fld, cat):
+                        cat = None
                     if cat and self._evidence_against_name(cls, fld):
                         self.withdrawn_fields.add(name)
                         cat = None
@@ -360,10 +366,19 @@ class ModelSemantics:
                     if fld.relation or (owner, fld.name) in self.field_categories or fld.kind in FLAG_FIELDS:
                         continue
                     category = self.pack.scoped_category(scope, fld.name, is_user)
-                    if category is None or any(fld.name in self.p.classes[c].masked_attrs
+                    if category is None or self.too_short_for(fld, category) or any(
+                            fld.name in self.p.classes[c].masked_attrs
                                                for c in self.mro(qual) if c in self.p.classes):
                         continue  # a column the class masks before it is stored holds no card number
                     self._infer_field(owner, fld, category)
+
+    def too_short_for(self, fld, category: str | None = None) -> bool:
+        """A column of at most four characters (``card_num = CharField(max_length=4)``): it
+        keeps a card's or an account's last digits, not the number (``category``: the one the
+        name suggests; None for any credential the column might take)."""
+        if fld.max_length is None or fld.max_length > 4 or SHORT_SECRET.search(fld.name):
+            return False
+        return category is None or self.pack.is_under(category, FULL_NUMBER_CATEGORIES)
 
     def _evidence_against_name(self, cls: ClassFact, fld) -> bool:
         """What the code says about a field outweighs what its name suggests: a help text about

@@ -135,6 +135,8 @@ class ClassReader:
                         fact.categories, fact.tag = cats, "metadata"
                 if kw.arg == "choices":
                     fact.choices = True
+                if kw.arg in ("max_length", "length") and type(literal_value(kw.value)) is int:
+                    fact.max_length = literal_value(kw.value)
                 if kw.arg == "related_name" and isinstance(literal_value(kw.value), str):
                     fact.related_name = literal_value(kw.value)
                 if kw.arg == "on_delete":
@@ -162,6 +164,8 @@ class ClassReader:
             typed = (dotted_name(first.func if isinstance(first, ast.Call) else first) or "") if first is not None else ""
             if typed.rsplit(".", 1)[-1] in SQL_PAYLOAD_TYPES or typed.rsplit(".", 1)[-1] in SQL_SCALAR_TYPES:
                 fact.kind = typed.rsplit(".", 1)[-1]
+            if isinstance(first, ast.Call) and first.args and type(literal_value(first.args[0])) is int:
+                fact.max_length = literal_value(first.args[0])  # Column(String(4))
         fact.described = " ".join(field_descriptions(call))
         if last in VALUE_TYPED_FIELDS and call.args and isinstance(call.args[0], (ast.Name, ast.Attribute)):
             fact.value_type = self.callee_ref(call.args[0], ctx)
