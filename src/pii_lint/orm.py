@@ -367,8 +367,7 @@ class ModelSemantics:
                         continue
                     category = self.pack.scoped_category(scope, fld.name, is_user)
                     if category is None or self.too_short_for(fld, category) or any(
-                            fld.name in self.p.classes[c].masked_attrs
-                                               for c in self.mro(qual) if c in self.p.classes):
+                            fld.name in self.p.classes[c].masked_attrs for c in self.mro(qual) if c in self.p.classes):
                         continue  # a column the class masks before it is stored holds no card number
                     self._infer_field(owner, fld, category)
 
