@@ -21,13 +21,15 @@ from pathlib import Path
 SKIP_STDLIB = {"site-packages", "dist-packages", "__pycache__"}
 SHOPS = ("oscar", "saleor", "shuup")
 # Shops read only for accuracy (benchmarks/verdicts.py), none written here: pretix (a ticket
-# shop, a wheel), Cartridge (Mezzanine's shop), django-lfs (partly Python 2) and django-SHOP.
+# shop, a wheel), Cartridge (Mezzanine's shop), django-lfs (partly Python 2), django-SHOP and
+# Longclaw (Wagtail's shop, a wheel).
 # name -> (requirement, archive glob, wheel?)
 MORE_SHOPS = {
     "pretix": ("pretix==2026.8.0", "pretix-2026.8.0-*.whl", True),
     "cartridge": ("Cartridge==1.3.4", "[Cc]artridge-1.3.4.tar.gz", False),
     "lfs": ("django-lfs==0.11", "django[-_]lfs-0.11.tar.gz", False),
     "djangoshop": ("django-SHOP==1.2.4", "django[-_][Ss][Hh][Oo][Pp]-1.2.4.tar.gz", False),
+    "longclaw": ("longclaw==1.0.2", "longclaw-1.0.2-*.whl", True),
 }
 ALL_SHOPS = SHOPS + tuple(MORE_SHOPS)
 

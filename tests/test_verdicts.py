@@ -1,6 +1,6 @@
 """Accuracy on real shops (benchmarks/verdicts.py): every finding pii-lint makes on
-django-oscar 4.2.1, saleor 2.10.1, shuup 3.1.0, pretix, Cartridge, django-lfs and
-django-SHOP has a verdict read from the code; a
+django-oscar 4.2.1, saleor 2.10.1, shuup 3.1.0, pretix, Cartridge, django-lfs,
+django-SHOP and Longclaw has a verdict read from the code; a
 `real` finding may not disappear, a `fixed` false positive may not come back, and the
 report is byte-identical under four hash seeds, `--jobs 1/2` and a warm cache. Downloads
 are shared with the corpus test."""

@@ -96,11 +96,14 @@ def _aged_query_names(b: GraphBuilder) -> set[str]:
 def framework_deletes(b: GraphBuilder) -> None:
     """A delete view or mutation of a framework, or a project class named for deleting,
     deletes the records of the model it names (``model = X`` or ``class Meta: model = X``)."""
+    routed = _routed_actions(b)
     for qual, cls in sorted(b.p.classes.items()):
         lineage = b.mro(qual)
-        if not any(c.rsplit(".", 1)[-1] in DELETING_VIEWS for c in lineage if c not in b.p.classes) and \
-                not any(DELETER_NAME.search(c.rsplit(".", 1)[-1]) for c in lineage):
+        named = any(DELETER_NAME.search(c.rsplit(".", 1)[-1]) for c in lineage)
+        if not named and not any(c.rsplit(".", 1)[-1] in DELETING_VIEWS for c in lineage if c not in b.p.classes):
             continue
+        if not named and qual in routed and "destroy" not in routed[qual]:
+            continue  # OrderViewSet.as_view({"get": "retrieve"}): routed to no delete
         if cls.model_ref is not None:
             target = b.model_class(cls.model_ref)
         else:
@@ -109,6 +112,32 @@ def framework_deletes(b: GraphBuilder) -> None:
             target = b.type_of(f"r|{getter}") if getter else None
         if target is not None and (target in b.p.classes or target == b.user_model()):
             b.erasures[target].append((b.p.class_module[qual].path, cls.line, f"deleted by {cls.name}"))
+
+
+def _routed_actions(b: GraphBuilder) -> dict[str, set]:
+    """Viewsets the project routes only by hand, ``X.as_view({"get": "retrieve"})``: the actions
+    they map to. A viewset given to a router (``router.register(..., X)``) or routed some other
+    way maps every action, and is left out."""
+    actions: dict[str, set] = {}
+    other: set[str] = set()
+    for mod in b.p.modules.values():
+        for call in mod.calls:
+            for key, refs in call.args:
+                for ref in refs:
+                    target = b.resolve(ref)
+                    if target.startswith("q|") and target[2:] in b.p.classes:
+                        other.add(target[2:])  # router.register("orders", OrderViewSet)
+            if call.func is None or call.func[0] != "a" or call.func[2] != "as_view":
+                continue
+            target = b.resolve(call.func[1])
+            if not target.startswith("q|") or target[2:] not in b.p.classes:
+                continue
+            mapping = call.pos_consts[0] if call.pos_consts else None
+            if isinstance(mapping, dict) and all(isinstance(v, str) for v in mapping.values()):
+                actions.setdefault(target[2:], set()).update(mapping.values())
+            else:
+                other.add(target[2:])
+    return {qual: found for qual, found in actions.items() if qual not in other}
 
 
 def deleting_helpers(b: GraphBuilder) -> None:
