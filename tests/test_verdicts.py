@@ -29,5 +29,5 @@ def test_every_finding_on_real_shops_has_its_verdict(tmp_path) -> None:
     print(proc.stdout)
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-4000:]
     result = json.loads(out.read_text())
-    assert set(result["per_shop"]) == {"oscar", "saleor", "shuup", "pretix", "cartridge", "lfs", "djangoshop"}
+    assert set(result["per_shop"]) == {"oscar", "saleor", "shuup", "pretix", "cartridge", "lfs", "djangoshop", "longclaw"}
     assert result["precision"] >= MIN_PRECISION
