@@ -19,7 +19,7 @@ from . import __version__
 from .atomic import atomic_write
 
 CACHE_DIR = ".pii-lint-cache"
-FORMAT = 41  # of the summaries: a new one misses every old entry
+FORMAT = 42  # of the summaries: a new one misses every old entry
 
 
 class _SafeUnpickler(pickle.Unpickler):

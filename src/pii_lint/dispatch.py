@@ -258,7 +258,7 @@ class CallDispatch:
             for overridden in self._overridden_library_methods(method):
                 if self.infer and self.pack.is_provider_response(overridden):
                     self._provider_response(call, mod, result)
-                sinks = [s for s in self.pack.sinks_for(overridden) if sink_applies(s.when, call)]
+                sinks = [s for s in self.pack.sinks_for(overridden) if sink_applies(s, call)]
                 if sinks:
                     self._sink(call, mod, overridden, sinks)
                     return

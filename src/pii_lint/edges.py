@@ -48,10 +48,13 @@ class SinkInfo:
     sinks: list  # pack Sink entries that matched
 
 
-def sink_applies(when: dict, call: CallFact) -> bool:
-    """A sink's condition on literal arguments (``content_type="text/csv"``): every key given
-    a literal that matches one of its globs."""
-    for key, globs in when.items():
+def sink_applies(sink, call: CallFact) -> bool:
+    """A sink's conditions: one of its ``given`` arguments is passed (``yaml.dump(data)``
+    returns the text, ``yaml.dump(data, stream)`` writes it), and each ``when`` key is given
+    a literal that matches one of its globs (``content_type="text/csv"``)."""
+    if sink.given and not any(key in sink.given for key, _ in call.args):
+        return False
+    for key, globs in sink.when.items():
         value = call.consts.get(key) if isinstance(key, str) else (
             call.pos_consts[key] if key < len(call.pos_consts) else None)
         if not isinstance(value, str) or not any(fnmatch.fnmatchcase(value.lower(), g) for g in globs):

@@ -490,7 +490,7 @@ class GraphBuilder(NameResolution, ValueTypes, ModelSemantics, CallDispatch, Sin
             # response.set_cookie(...) on a value of unknown class: the pack's receiver-agnostic
             # sinks (`*.set_cookie`, `*.objects.create`) still apply.
             sinks = [s for s in self.pack.sinks_for(qual) if any(c.startswith("*.") for c in s.callee)]
-        sinks = [s for s in sinks if sink_applies(s.when, call)]
+        sinks = [s for s in sinks if sink_applies(s, call)]
         if any(s.redirect for s in sinks):
             sinks = self._redirected(call, mod, sinks)
         if kind == "ext" and self.infer and self.pack.is_provider_response(qual):

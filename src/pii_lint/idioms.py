@@ -85,7 +85,7 @@ STRINGIFIERS = frozenset({"str", "repr", "format", "format_map", "join", "force_
 # reveals is the whole record, not its repr).
 SERIALISERS = frozenset({"vars", "asdict", "astuple", "model_dump", "model_dump_json", "dict", "json", "to_dict",
                          "as_dict", "model_to_dict", "serialize", "dumps", "dump", "jsonable_encoder", "to_json",
-                         "to_representation", "values"})
+                         "to_representation", "values", "safe_dump", "dump_all", "safe_dump_all"})
 # Methods that put their arguments into the container they are called on.
 MUTATORS = frozenset({"append", "extend", "insert", "add", "appendleft", "extendleft", "update", "put", "put_nowait",
                       "push", "setdefault"})
@@ -93,7 +93,8 @@ MUTATORS = frozenset({"append", "extend", "insert", "add", "appendleft", "extend
 MERGERS = frozenset({"update", "extend", "extendleft"})
 # Calls that give back the same items in another container.
 CONTAINERS = frozenset({"list", "tuple", "set", "frozenset", "sorted", "reversed", "copy", "deepcopy", "copy.copy",
-                        "copy.deepcopy", "iter", "next", "enumerate", "zip", "items", "values"})  # d.values(): its entries
+                        "copy.deepcopy", "iter", "next", "enumerate", "zip", "items", "values",  # d.values(): its entries
+                        "encode", "decode"})  # text.encode(): the same text as bytes
 # Attributes that hold an object's fields spelled out: a serializer's `.data`.
 SERIALISED_ATTRS = frozenset({"data", "validated_data", "initial_data", "cleaned_data"})
 # Logger methods that return a logger carrying extra context.

@@ -124,6 +124,7 @@ class Sink(_Strict):
     # project's settings make the default forever; only an explicit None never expires.
     default_expiry: bool = False
     when: dict[ArgSpec, list[str]] = {}  # only calls giving these arguments a literal matching a glob
+    given: list[ArgSpec] = []  # only calls passing one of these (yaml.dump's stream: without it, a string)
     # Keywords naming where the output goes (print's file=): a call given another stream
     # than the standard ones writes into that object instead of this sink.
     redirect: list[str] = []
