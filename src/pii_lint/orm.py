@@ -528,13 +528,18 @@ class ModelSemantics:
             return None
 
     # -- relations and loops over them (used while the graph is built) ---------------
-    def _field_kind(self, cls: str, attr: str) -> str:
-        """The field class of ``cls.attr`` ("CharField"), inherited ones too; "" when unknown."""
+    def field_fact(self, cls: str, attr: str):
+        """The declaration of ``cls.attr``, inherited ones too; None when unknown."""
         for c in self.mro(cls):
             fact = self.p.classes.get(c)
             if fact is not None and attr in fact.fields:
-                return fact.fields[attr].kind
-        return ""
+                return fact.fields[attr]
+        return None
+
+    def _field_kind(self, cls: str, attr: str) -> str:
+        """The field class of ``cls.attr`` ("CharField"), inherited ones too; "" when unknown."""
+        fld = self.field_fact(cls, attr)
+        return fld.kind if fld is not None else ""
 
     def one_owners_records(self, call: CallFact) -> bool:
         """The only loop around ``call`` goes over one person's related records

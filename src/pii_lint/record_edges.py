@@ -29,8 +29,7 @@ class RecordEdges:
             kind = "storage" if any(self.pack.is_under(c, credentials) for c in cats) else "column"
             if kind == "column" and self._field_kind(cls, attr) not in TEXT_COLUMNS:
                 continue
-            fld = next((self.p.classes[c].fields[attr] for c in self.mro(cls)
-                        if c in self.p.classes and attr in self.p.classes[c].fields), None)
+            fld = self.field_fact(cls, attr)
             if kind == "column" and fld is not None and self.too_short_for(fld):
                 continue  # payment.account_number = response["x_account_number"][-4:] into 4 characters
             writes.append((n, value, f"{cls.rsplit('.', 1)[-1]}.{attr}", mod, line, built, kind))
